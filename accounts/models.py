@@ -1,0 +1,68 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import ScopedQuerySet
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    PROVINCE = "province", _("Provincial officer")
+    DISTRICT = "district", _("District staff")
+    COMMUNE = "commune", _("Commune staff")
+
+
+# Roles that may create and change data inside their area (SPEC section 4).
+EDITOR_ROLES = frozenset({Role.DISTRICT, Role.COMMUNE})
+# Roles that may approve yearly ratings.
+APPROVER_ROLES = frozenset({Role.ADMIN, Role.PROVINCE})
+
+
+class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """An account with a role and the area whose subtree it may see."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.DISTRICT)
+    area = models.ForeignKey(
+        "branches.Area",
+        verbose_name=_("area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("The user sees and changes only what lies in this area."),
+    )
+
+    objects = ScopedUserManager()
+    scope_path = "area__path"
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role=Role.ADMIN) | Q(area__isnull=False),
+                name="user_scoped_role_has_area",
+                violation_error_message=_("Every role except administrator needs an area."),
+            ),
+        ]
+
+    @classmethod
+    def scope_q(cls, path: str) -> Q:
+        return Q(area__path__startswith=path)
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def can_edit(self) -> bool:
+        return self.sees_everything or self.role in EDITOR_ROLES
+
+    @property
+    def can_approve(self) -> bool:
+        return self.is_superuser or self.role in APPROVER_ROLES

@@ -1,0 +1,88 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.scoping import ScopedModel
+
+
+class MeetingKind(models.TextChoices):
+    REGULAR = "regular", _("Regular (monthly)")
+    THEMATIC = "thematic", _("Thematic")
+    EXTRAORDINARY = "extraordinary", _("Extraordinary")
+
+
+class Meeting(ScopedModel):
+    """A branch meeting, with its attendance measured against the roll on that day."""
+
+    branch = models.ForeignKey(
+        "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    held_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=14, choices=MeetingKind.choices, default=MeetingKind.REGULAR)
+    content = models.TextField(_("content"), blank=True)
+    chaired_by = models.CharField(_("chaired by"), max_length=100, blank=True)
+    members_present = models.PositiveIntegerField(_("members present"))
+    members_on_roll = models.PositiveIntegerField(_("members on the roll"))
+
+    history = HistoricalRecords()
+    scope_path = "branch__area__path"
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on", "branch"]
+        indexes = [models.Index(fields=["branch", "held_on"], name="meeting_branch_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(members_present__lte=F("members_on_roll")),
+                name="meeting_present_within_roll",
+                violation_error_message=_("More members present than on the roll."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.held_on:%d/%m/%Y}"
+
+
+class CadreLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+
+
+class MeetingQuality(models.TextChoices):
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
+
+
+class CadreVisit(ScopedModel):
+    """A higher-level cadre attending a meeting, and the report they file about it."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="visits")
+    cadre_name = models.CharField(_("cadre"), max_length=100)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=CadreLevel.choices)
+    quality = models.CharField(_("quality of the meeting"), max_length=6, choices=MeetingQuality.choices, blank=True)
+    concerns = models.TextField(_("members' concerns and opinions"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+    reported_on = models.DateField(_("report filed on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    scope_path = "meeting__branch__area__path"
+
+    class Meta:
+        verbose_name = _("cadre visit")
+        verbose_name_plural = _("cadre visits")
+        ordering = ["meeting", "cadre_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reported_on__isnull=True) | ~Q(quality=""),
+                name="visit_report_has_quality",
+                violation_error_message=_("A filed report needs the quality of the meeting."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_name} – {self.meeting}"

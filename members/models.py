@@ -1,0 +1,241 @@
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core import vietnamese
+from core.scoping import ScopedModel
+
+cccd_validator = RegexValidator(r"^\d{12}$", _("A CCCD number has exactly 12 digits."))
+year_validators = [MinValueValidator(1900), MaxValueValidator(2100)]
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Person(ScopedModel):
+    """Someone who is, was or may become a member of one or more organizations."""
+
+    full_name = models.CharField(_("full name"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=30, editable=False)
+    # Accent-free lower-case name for searches that ignore diacritics ("dang" finds "Đặng").
+    name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    # Digits-only key for the Vietnamese order: given name, then family and middle names.
+    sort_key = models.CharField(max_length=255, editable=False, db_index=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), validators=year_validators)
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=30, default="Kinh")
+    religion = models.CharField(_("religion"), max_length=30, blank=True)
+    cccd = models.CharField(
+        _("CCCD number"), max_length=12, unique=True, null=True, blank=True, validators=[cccd_validator]
+    )
+    phone = models.CharField(_("phone"), max_length=15, blank=True)
+    residence = models.ForeignKey(
+        "branches.Area",
+        verbose_name=_("hamlet of residence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+    )
+    education = models.CharField(_("education"), max_length=50, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    party_joined_on = models.DateField(_("Party joining date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["name_key", "sort_key", "given_name"])
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["sort_key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="person_birth_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @classmethod
+    def scope_q(cls, path: str) -> Q:
+        # Visible where the person lives or holds a membership, so a district sees
+        # members who live elsewhere and residents who have not joined yet.
+        in_branch = Membership.objects.filter(person=OuterRef("pk"), branch__area__path__startswith=path)
+        return Q(residence__path__startswith=path) | Q(Exists(in_branch))
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.birth_date and self.birth_year and self.birth_date.year != self.birth_year:
+            raise ValidationError({"birth_year": _("The birth year does not match the birth date.")})
+
+    def save(self, *args, **kwargs):
+        self.full_name = vietnamese.normalize_spaces(self.full_name)
+        if self.birth_date:
+            self.birth_year = self.birth_date.year
+        self.given_name = vietnamese.split_name(self.full_name)[0][:30]
+        self.name_key = vietnamese.fold(self.full_name)
+        self.sort_key = vietnamese.sort_key(self.full_name)
+        super().save(*args, **kwargs)
+
+
+class MembershipStatus(models.TextChoices):
+    PRESENT = "present", _("Present in the locality")
+    AWAY = "away", _("Working away")
+    STOPPED = "stopped", _("Stopped attending")
+
+
+class EndReason(models.TextChoices):
+    TRANSFERRED = "transferred", _("Transferred")
+    AGED_OUT = "aged_out", _("Aged out")
+    REMOVED = "removed", _("Removed from the roll")
+    RESIGNED = "resigned", _("Resigned")
+    DECEASED = "deceased", _("Deceased")
+
+
+class Membership(ScopedModel):
+    """A person's membership of one organization, from joining to its end.
+
+    ``branch`` and ``status`` are the current values; every value they have had, with
+    its dates, is in ``MembershipPeriod``, which is what reports for a past date read.
+    """
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships")
+    organization = models.ForeignKey(
+        "branches.Organization", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    branch = models.ForeignKey(
+        "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    joined_on = models.DateField(_("joined on"))
+    card_number = models.CharField(_("member card number"), max_length=30, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.PRESENT
+    )
+    introduced_to_party_on = models.DateField(_("introduced to the Party on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=12, choices=EndReason.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+    scope_path = "branch__area__path"
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["branch", "person__sort_key"]
+        indexes = [models.Index(fields=["organization", "joined_on"], name="membership_org_joined_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organization"],
+                condition=Q(ended_on__isnull=True),
+                name="membership_one_open_per_organization",
+                violation_error_message=_("This person is already a member of this organization."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(ended_on__isnull=True) & Q(end_reason=""))
+                | (Q(ended_on__isnull=False) & ~Q(end_reason="")),
+                name="membership_end_has_reason",
+                violation_error_message=_("An ended membership needs both an end date and a reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("joined_on")),
+                name="membership_end_after_join",
+                violation_error_message=_("A membership cannot end before it began."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.organization.short_name}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.branch_id and self.organization_id and self.branch.organization_id != self.organization_id:
+            raise ValidationError({"branch": _("The branch belongs to another organization.")})
+
+
+class MembershipPeriod(ScopedModel):
+    """One stretch of a membership with an unchanged branch and status.
+
+    Periods of a membership follow one another without gaps: a transfer or a status
+    change closes the open period (``valid_to``, exclusive) and opens the next; an
+    ending closes the last one. The figures of any past date are the periods that
+    contain it.
+    """
+
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="periods"
+    )
+    branch = models.ForeignKey(
+        "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="membership_periods"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=MembershipStatus.choices)
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("until (exclusive)"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    scope_path = "branch__area__path"
+
+    class Meta:
+        verbose_name = _("membership period")
+        verbose_name_plural = _("membership periods")
+        ordering = ["membership", "valid_from"]
+        indexes = [
+            models.Index(fields=["branch", "valid_from", "valid_to"], name="period_branch_dates_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"], condition=Q(valid_to__isnull=True), name="period_one_open_per_membership"
+            ),
+            models.UniqueConstraint(fields=["membership", "valid_from"], name="period_unique_start"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="period_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} {self.valid_from}–{self.valid_to or ''}"
+
+
+class TargetPopulation(ScopedModel):
+    """Eligible people present in a hamlet in a year: the denominator of the gathering rate."""
+
+    hamlet = models.ForeignKey(
+        "branches.Area", verbose_name=_("hamlet"), on_delete=models.PROTECT, related_name="target_populations"
+    )
+    organization = models.ForeignKey(
+        "branches.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="target_populations",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    count = models.PositiveIntegerField(_("number of eligible people"))
+
+    history = HistoricalRecords()
+    scope_path = "hamlet__path"
+
+    class Meta:
+        verbose_name = _("target population")
+        verbose_name_plural = _("target populations")
+        ordering = ["hamlet__path", "organization", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hamlet", "organization", "year"],
+                name="target_population_unique",
+                violation_error_message=_("This hamlet already has a target for this organization and year."),
+            ),
+            models.CheckConstraint(condition=Q(count__gte=0), name="target_population_count_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hamlet} {self.organization.code} {self.year}: {self.count}"
