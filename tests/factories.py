@@ -1,0 +1,81 @@
+"""Small builders for test data. They write through the models, as the app does."""
+
+import datetime
+import itertools
+from types import SimpleNamespace
+
+from accounts.models import Role, User
+from branches.models import Area, AreaLevel, Branch, BranchKind, Organization, UnitType
+from members import services as member_services
+from members.models import Gender, Person
+
+_counter = itertools.count(1)
+
+
+def area(code: str, name: str, level: str, unit_type: str, parent: Area | None = None) -> Area:
+    return Area.objects.create(code=code, name=name, level=level, unit_type=unit_type, parent=parent)
+
+
+def area_tree() -> SimpleNamespace:
+    """A province with two districts, one commune each, and one or two hamlets per commune."""
+    province = area("99", "Thử Nghiệm", AreaLevel.PROVINCE, UnitType.TINH)
+    district_a = area("991", "Thanh Bình", AreaLevel.DISTRICT, UnitType.HUYEN, province)
+    district_b = area("992", "Lấp Vò", AreaLevel.DISTRICT, UnitType.HUYEN, province)
+    commune_a = area("99101", "Tân Mỹ", AreaLevel.COMMUNE, UnitType.XA, district_a)
+    commune_b = area("99201", "Bình Thành", AreaLevel.COMMUNE, UnitType.XA, district_b)
+    hamlet_a1 = area("99101-01", "Tân Phú", AreaLevel.HAMLET, UnitType.AP, commune_a)
+    hamlet_a2 = area("99101-02", "Tân Thạnh", AreaLevel.HAMLET, UnitType.AP, commune_a)
+    hamlet_b1 = area("99201-01", "Bình Hòa", AreaLevel.HAMLET, UnitType.AP, commune_b)
+    return SimpleNamespace(
+        province=province,
+        district_a=district_a,
+        district_b=district_b,
+        commune_a=commune_a,
+        commune_b=commune_b,
+        hamlet_a1=hamlet_a1,
+        hamlet_a2=hamlet_a2,
+        hamlet_b1=hamlet_b1,
+    )
+
+
+def organization(code: str = "DOAN") -> Organization:
+    return Organization.objects.get(code=code)
+
+
+def branch(hamlet: Area, org_code: str = "DOAN", code: str | None = None, **fields) -> Branch:
+    org = organization(org_code)
+    code = code or f"{hamlet.code}-{org_code}"
+    return Branch.objects.create(
+        organization=org,
+        area=hamlet,
+        code=code,
+        name=fields.pop("name", f"{org.branch_word.capitalize()} {hamlet.full_name}"),
+        kind=fields.pop("kind", BranchKind.RESIDENTIAL),
+        founded_on=fields.pop("founded_on", datetime.date(2000, 1, 1)),
+        **fields,
+    )
+
+
+def person(full_name: str = "Nguyễn Văn Ánh", birth_year: int = 2000, **fields) -> Person:
+    fields.setdefault("gender", Gender.MALE)
+    return Person.objects.create(full_name=full_name, birth_year=birth_year, **fields)
+
+
+def cccd() -> str:
+    return f"{87_000_000_000 + next(_counter):012d}"
+
+
+def membership(branch: Branch, joined_on: datetime.date = datetime.date(2020, 1, 1), **fields):
+    who = fields.pop("person", None) or person()
+    return member_services.create_membership(person=who, branch=branch, joined_on=joined_on, **fields)
+
+
+def user(role: str, area: Area | None, username: str | None = None, password: str = "mat-khau-thu-nghiem") -> User:
+    username = username or f"{role}-{next(_counter)}"
+    return User.objects.create_user(
+        username=username, password=password, role=role, area=area, is_staff=True, is_superuser=False
+    )
+
+
+def admin_user() -> User:
+    return user(Role.ADMIN, None, username="quantri")
