@@ -34,15 +34,13 @@ def run(*args: str | Path, **kwargs) -> None:
 
 
 def ensure_environment() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py itself must explain an old Python
         sys.exit("Cần Python 3.11 trở lên / Python 3.11+ is required.")
     if not PYTHON.exists():
         print("Tạo môi trường ảo .venv …", flush=True)
         venv.create(VENV, with_pip=True)
     # Reinstall only when the requirement files changed since the last install.
-    digest = hashlib.sha256(
-        b"".join(p.read_bytes() for p in sorted(ROOT.glob("requirements*.txt")))
-    ).hexdigest()
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(ROOT.glob("requirements*.txt")))).hexdigest()
     stamp = VENV / ".requirements.sha256"
     if not stamp.exists() or stamp.read_text() != digest:
         print("Cài đặt thư viện …", flush=True)

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedQuerySet
 
@@ -20,7 +21,9 @@ APPROVER_ROLES = frozenset({Role.ADMIN, Role.PROVINCE})
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
-    pass
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -38,6 +41,8 @@ class User(AbstractUser):
     )
 
     objects = ScopedUserManager()
+    # Role and area changes are recorded; the password hash and login times are not.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
     scope_path = "area__path"
 
     class Meta:

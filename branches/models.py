@@ -1,14 +1,15 @@
+from datetime import date
+
 from django.core.validators import RegexValidator
-from django.db import models
-from django.db.models import F, Q
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedModel, ScopedQuerySet
 
-code_validator = RegexValidator(
-    r"^[0-9A-Za-z_.-]+$", _("A code may contain only letters, digits, '.', '_' and '-'.")
-)
+code_validator = RegexValidator(r"^[0-9A-Za-z_.-]+$", _("A code may contain only letters, digits, '.', '_' and '-'."))
 
 
 class AreaLevel(models.TextChoices):
@@ -39,6 +40,8 @@ class UnitType(models.TextChoices):
     SOC = "soc", "Sóc"
     LANG = "lang", "Làng"
 
+
+LEVEL_ORDER = [AreaLevel.PROVINCE, AreaLevel.DISTRICT, AreaLevel.COMMUNE, AreaLevel.HAMLET]
 
 HAMLET_UNIT_TYPES = (
     UnitType.AP,
@@ -125,9 +128,28 @@ class Area(ScopedModel):
         parent_path = self.parent.path if self.parent_id else "/"
         return f"{parent_path}{self.code}/"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.level not in LEVEL_ORDER:
+            return
+        if self.parent_id and LEVEL_ORDER.index(self.parent.level) >= LEVEL_ORDER.index(self.level):
+            raise ValidationError({"parent": _("The parent area must be of a higher level.")})
+        if self.level == AreaLevel.HAMLET and self.unit_type not in HAMLET_UNIT_TYPES:
+            raise ValidationError({"unit_type": _("This unit type is not one of a hamlet.")})
+        if self.level != AreaLevel.HAMLET and self.unit_type in HAMLET_UNIT_TYPES:
+            raise ValidationError({"unit_type": _("This unit type is only for hamlets.")})
+
+    @transaction.atomic
     def save(self, *args, **kwargs):
+        old_path = self.path
         self.path = self.build_path()
         super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # A new code or parent moves the whole subtree: its paths follow in one UPDATE.
+            Area.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
+            )
 
     def ancestor_paths(self) -> list[str]:
         parts = self.path.strip("/").split("/")
@@ -157,6 +179,8 @@ class Organization(models.Model):
         help_text=_("The gathering rate the organization aims for, drawn on report charts."),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organization")
@@ -244,7 +268,7 @@ class Officer(ScopedModel):
     )
     role = models.CharField(_("role"), max_length=12, choices=OfficerRole.choices)
     start_on = models.DateField(_("from"))
-    end_on = models.DateField(_("to"), null=True, blank=True)
+    end_on = models.DateField(_("to"), null=True, blank=True, help_text=_("The last day in the role."))
 
     history = HistoricalRecords()
     scope_path = "branch__area__path"
@@ -265,6 +289,20 @@ class Officer(ScopedModel):
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.person}"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not (self.branch_id and self.person_id and self.start_on):
+            return
+        overlapping = Officer.objects.filter(branch_id=self.branch_id, start_on__lte=self.end_on or date.max).filter(
+            Q(end_on__isnull=True) | Q(end_on__gte=self.start_on)
+        )
+        overlapping = overlapping.exclude(pk=self.pk)
+        if overlapping.filter(person_id=self.person_id).exists():
+            raise ValidationError(_("This person already holds a role in this branch during that period."))
+        if self.role == OfficerRole.HEAD and overlapping.filter(role=OfficerRole.HEAD).exists():
+            raise ValidationError({"role": _("The branch already has a head during that period.")})
+
 
 class AllowanceRate(models.Model):
     """The monthly allowance, in whole đồng, paid to an officer of a role during a period."""
@@ -272,7 +310,7 @@ class AllowanceRate(models.Model):
     role = models.CharField(_("role"), max_length=12, choices=OfficerRole.choices)
     amount = models.PositiveIntegerField(_("amount per month (đồng)"))
     valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("The last day the rate applies."))
 
     history = HistoricalRecords()
 
@@ -291,3 +329,14 @@ class AllowanceRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.amount}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not (self.role and self.valid_from):
+            return
+        overlapping = AllowanceRate.objects.filter(role=self.role, valid_from__lte=self.valid_to or date.max).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+        )
+        if overlapping.exclude(pk=self.pk).exists():
+            raise ValidationError(_("Another rate for this role applies during part of this period."))

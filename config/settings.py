@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "members",
     "ratings",
     "meetings",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -86,3 +86,9 @@ class CadreVisit(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.cadre_name} – {self.meeting}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.reported_on and self.meeting_id and self.reported_on < self.meeting.held_on:
+            raise ValidationError({"reported_on": _("A report cannot be filed before the meeting.")})

@@ -26,7 +26,12 @@ class Person(ScopedModel):
     # Digits-only key for the Vietnamese order: given name, then family and middle names.
     sort_key = models.CharField(max_length=255, editable=False, db_index=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    birth_year = models.PositiveSmallIntegerField(_("birth year"), validators=year_validators)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        validators=year_validators,
+        blank=True,
+        help_text=_("Filled from the birth date when that is known."),
+    )
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=30, default="Kinh")
     religion = models.CharField(_("religion"), max_length=30, blank=True)
@@ -73,16 +78,24 @@ class Person(ScopedModel):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        if self.birth_date is None and self.birth_year is None:
+            raise ValidationError({"birth_year": _("Give the birth date, or at least the birth year.")})
         if self.birth_date and self.birth_year and self.birth_date.year != self.birth_year:
             raise ValidationError({"birth_year": _("The birth year does not match the birth date.")})
+        if self.birth_date:
+            self.birth_year = self.birth_date.year
 
-    def save(self, *args, **kwargs):
+    def fill_derived_fields(self) -> None:
+        """Set the fields computed from the name and birth date; bulk writes call it too."""
         self.full_name = vietnamese.normalize_spaces(self.full_name)
         if self.birth_date:
             self.birth_year = self.birth_date.year
         self.given_name = vietnamese.split_name(self.full_name)[0][:30]
         self.name_key = vietnamese.fold(self.full_name)
         self.sort_key = vietnamese.sort_key(self.full_name)
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
         super().save(*args, **kwargs)
 
 

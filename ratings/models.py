@@ -14,6 +14,8 @@ class RatingScheme(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("rating scheme")
         verbose_name_plural = _("rating schemes")
@@ -28,6 +30,8 @@ class Grade(models.Model):
     code = models.CharField(_("code"), max_length=20)
     label = models.CharField(_("label"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"), help_text=_("1 is the best grade."))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("grade")
@@ -60,6 +64,7 @@ class SchemeAssignment(models.Model):
     from_year = models.PositiveSmallIntegerField(_("from year"), validators=year_validators)
 
     objects = SchemeAssignmentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("rating scheme assignment")
@@ -146,4 +151,6 @@ class BranchRating(ScopedModel):
             return
         assignment = SchemeAssignment.objects.for_year(self.branch.organization_id, self.year)
         if assignment is None or assignment.scheme_id != self.grade.scheme_id:
-            raise ValidationError({"grade": _("This grade is not in the rating scheme the organization uses that year.")})
+            raise ValidationError(
+                {"grade": _("This grade is not in the rating scheme the organization uses that year.")}
+            )

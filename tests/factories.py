@@ -79,3 +79,53 @@ def user(role: str, area: Area | None, username: str | None = None, password: st
 
 def admin_user() -> User:
     return user(Role.ADMIN, None, username="quantri")
+
+
+# --- Officers, targets, ratings and meetings (added for the admin tests) ---------------
+
+
+def officer(branch: Branch, who: Person | None = None, role: str = "head", **fields):
+    from branches.models import Officer
+
+    return Officer.objects.create(
+        branch=branch,
+        person=who or person(),
+        role=role,
+        start_on=fields.pop("start_on", datetime.date(2020, 1, 1)),
+        **fields,
+    )
+
+
+def target_population(hamlet: Area, org_code: str = "DOAN", year: int = 2024, count: int = 100):
+    from members.models import TargetPopulation
+
+    return TargetPopulation.objects.create(hamlet=hamlet, organization=organization(org_code), year=year, count=count)
+
+
+def rating(branch: Branch, year: int = 2024, grade_code: str = "strong", state: str = "draft", **fields):
+    from django.utils import timezone
+
+    from ratings.models import BranchRating, Grade, RatingState, SchemeAssignment
+
+    scheme_id = SchemeAssignment.objects.for_year(branch.organization_id, year).scheme_id
+    if state == RatingState.APPROVED:
+        fields.setdefault("approved_at", timezone.now())
+    return BranchRating.objects.create(
+        branch=branch,
+        year=year,
+        grade=Grade.objects.get(scheme_id=scheme_id, code=grade_code),
+        state=state,
+        **fields,
+    )
+
+
+def meeting(branch: Branch, held_on: datetime.date = datetime.date(2024, 3, 10), present: int = 8, on_roll: int = 10):
+    from meetings.models import Meeting
+
+    return Meeting.objects.create(branch=branch, held_on=held_on, members_present=present, members_on_roll=on_roll)
+
+
+def cadre_visit(of_meeting, cadre_name: str = "Trần Văn Cán", level: str = "district", **fields):
+    from meetings.models import CadreVisit
+
+    return CadreVisit.objects.create(meeting=of_meeting, cadre_name=cadre_name, level=level, **fields)

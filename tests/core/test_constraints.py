@@ -46,12 +46,16 @@ def test_second_rating_for_the_same_branch_and_year_is_refused(branch):
 def test_second_target_for_hamlet_organization_and_year_is_refused(tree):
     org = factories.organization("HND")
     TargetPopulation.objects.create(hamlet=tree.hamlet_a1, organization=org, year=2025, count=120)
-    assert refused(lambda: TargetPopulation.objects.create(hamlet=tree.hamlet_a1, organization=org, year=2025, count=9))
+    assert refused(
+        lambda: TargetPopulation.objects.create(hamlet=tree.hamlet_a1, organization=org, year=2025, count=9)
+    )
 
 
 def test_negative_target_is_refused(tree):
     org = factories.organization("HND")
-    assert refused(lambda: TargetPopulation.objects.create(hamlet=tree.hamlet_a1, organization=org, year=2025, count=-1))
+    assert refused(
+        lambda: TargetPopulation.objects.create(hamlet=tree.hamlet_a1, organization=org, year=2025, count=-1)
+    )
 
 
 def test_two_open_memberships_of_one_organization_are_refused(branch):

@@ -1,0 +1,89 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import AreaFilter, ReferenceAdmin, may_edit_reference
+
+from .models import Role, User
+from .services import validate_role_area
+
+
+class _RoleAreaFormMixin:
+    """The role must fit the level of the area, as for ``add_user``."""
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role", getattr(self.instance, "role", None))
+        if role:
+            try:
+                validate_role_area(role, cleaned.get("area"))
+            except ValidationError as error:
+                self.add_error("area", error)
+        return cleaned
+
+
+class UserCreateForm(_RoleAreaFormMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "role", "area")
+
+
+class UserEditForm(_RoleAreaFormMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+@admin.register(User)
+class UserAdmin(ReferenceAdmin, DjangoUserAdmin):
+    """Accounts: administrators only, for reading too."""
+
+    view_check = staticmethod(may_edit_reference)
+
+    form = UserEditForm
+    add_form = UserCreateForm
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (
+            _("Role and area"),
+            {
+                "fields": ("role", "area"),
+                "description": _(
+                    "A provincial officer works on a province, district staff on a district, commune staff on a "
+                    "commune; an administrator needs no area."
+                ),
+            },
+        ),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2", "role", "area"),
+            },
+        ),
+    )
+    list_display = ("username", "full_name", "role", "area", "is_active", "last_login")
+    list_select_related = ("area",)
+    list_filter = ("role", AreaFilter, "is_active")
+    search_fields = ("username", "first_name", "last_name", "email")
+    autocomplete_fields = ("area",)
+    ordering = ("username",)
+    filter_horizontal = ()
+    readonly_fields = ("last_login", "date_joined")
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.get_full_name()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # Every role works in the admin; only administrators get every right.
+            obj.is_staff = True
+            obj.is_superuser = obj.role == Role.ADMIN
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,96 @@
+"""Writes to accounts: creating a user with a role and the area that bounds what they see."""
+
+import secrets
+import string
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Area, AreaLevel
+
+from .models import Role, User
+
+# The level of the area each scoped role works on. Administrators need none.
+ROLE_AREA_LEVELS = {
+    Role.PROVINCE: AreaLevel.PROVINCE,
+    Role.DISTRICT: AreaLevel.DISTRICT,
+    Role.COMMUNE: AreaLevel.COMMUNE,
+}
+
+_PASSWORD_ALPHABET = "".join(ch for ch in string.ascii_letters + string.digits if ch not in "Il1O0o")
+
+
+def validate_role_area(role: str, area: Area | None) -> None:
+    """A provincial officer works on a province, district staff on a district, commune staff on a commune."""
+    if role not in Role.values:
+        raise ValidationError(
+            _("Unknown role “%(role)s”. Choose one of: %(roles)s."),
+            code="role",
+            params={"role": role, "roles": ", ".join(Role.values)},
+        )
+    if role == Role.ADMIN:
+        return
+    expected = ROLE_AREA_LEVELS[role]
+    if area is None:
+        raise ValidationError(
+            _("The role “%(role)s” needs an area: the code of a %(level)s."),
+            code="area_required",
+            params={"role": Role(role).label, "level": AreaLevel(expected).label.lower()},
+        )
+    if area.level != expected:
+        raise ValidationError(
+            _("The role “%(role)s” works on a %(level)s, but %(area)s (%(code)s) is a %(actual)s."),
+            code="area_level",
+            params={
+                "role": Role(role).label,
+                "level": AreaLevel(expected).label.lower(),
+                "area": area.full_name,
+                "code": area.code,
+                "actual": AreaLevel(area.level).label.lower(),
+            },
+        )
+
+
+def generate_password(user: User | None = None, length: int = 16) -> str:
+    """A random password that passes the configured password validators."""
+    while True:
+        password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
+
+
+@transaction.atomic
+def create_user(*, username: str, role: str, area_code: str | None, password: str | None = None) -> tuple[User, str]:
+    """Create an account able to use the admin; return it with its password (generated when not given).
+
+    Raises ``ValidationError`` (and creates nothing) on an unknown area code, an area of
+    the wrong level for the role, a username already taken or a weak password.
+    """
+    area = None
+    if area_code:
+        area = Area.objects.filter(code=area_code).first()
+        if area is None:
+            raise ValidationError(
+                _("No area has the code “%(code)s”."), code="area_unknown", params={"code": area_code}
+            )
+    validate_role_area(role, area)
+    user = User(
+        username=username,
+        role=role,
+        area=area,
+        is_staff=True,
+        is_superuser=role == Role.ADMIN,
+    )
+    if password is None:
+        password = generate_password(user)
+    else:
+        validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user, password

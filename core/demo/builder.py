@@ -1,0 +1,393 @@
+"""Writes the demo data: hamlets, branches, people and everything that hangs off them.
+
+The plan is made in Python (``people`` and ``activity``), then written with bulk inserts
+that also write the history rows (``bulk_create_with_history``), in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import Role, User
+from accounts.services import create_user
+from branches.models import (
+    AllowanceRate,
+    Area,
+    AreaLevel,
+    Branch,
+    BranchKind,
+    Officer,
+    OfficerRole,
+    Organization,
+    Structure,
+    UnitType,
+)
+from branches.services import load_official_areas
+from meetings.models import CadreVisit, Meeting
+from members.models import Membership, MembershipPeriod, Person, TargetPopulation
+from ratings.models import BranchRating, Grade, SchemeAssignment
+
+from . import vocab
+from .activity import Activity
+from .people import PeopleSimulator, ensure_variety, rand_date
+
+PROVINCE = "87"  # Tỉnh Đồng Tháp, in the pre-2025 structure
+DISTRICTS = ("874", "875")  # Huyện Thanh Bình, Huyện Lấp Vò
+ORG_CODES = ("DOAN", "HND", "LHPN", "CCB")
+PASSWORD = "demo12345"
+COMMUNE_ACCOUNT_AREA = "30145"  # xã Tân Mỹ, Thanh Bình
+BATCH = 500
+CHANGE_REASON = "seed_demo"
+# Monthly allowances in đồng: (role, amount from 2020, amount from 2025).
+ALLOWANCES = [
+    (OfficerRole.HEAD, 200_000, 250_000),
+    (OfficerRole.DEPUTY, 150_000, 180_000),
+    (OfficerRole.COMMITTEE, 100_000, 120_000),
+]
+FOUNDED = {
+    "DOAN": (datetime.date(1976, 3, 26), datetime.date(1986, 12, 31)),
+    "HND": (datetime.date(1980, 1, 1), datetime.date(1989, 12, 31)),
+    "LHPN": (datetime.date(1980, 1, 1), datetime.date(1989, 12, 31)),
+    "CCB": (datetime.date(1990, 1, 1), datetime.date(1991, 12, 31)),
+}
+
+
+class DemoAlreadyThere(Exception):
+    pass
+
+
+@dataclass
+class Summary:
+    hamlets: int
+    branches: int
+    people: int
+    memberships: int
+    periods: int
+    officers: int
+    targets: int
+    ratings: int
+    meetings: int
+    visits: int
+    accounts: list[tuple[str, str, str, bool]]  # username, role, area code, created now
+
+
+def demo_data_exists() -> bool:
+    province = Area.objects.filter(code=PROVINCE).first()
+    return province is not None and Branch.objects.filter(area__path__startswith=province.path).exists()
+
+
+class World:
+    """The areas and branches of the demo, with the lookups the simulation needs."""
+
+    def __init__(self, province: Area, districts: list[Area], communes: list[Area]):
+        self.province, self.districts, self.communes = province, districts, communes
+        self.org_codes = list(ORG_CODES)
+        self.orgs = {o.code: o for o in Organization.objects.filter(code__in=ORG_CODES)}
+        self.org_code = {o.pk: o.code for o in self.orgs.values()}
+        self.hamlets: list[Area] = []
+        self.branches: list[Branch] = []
+        self.residential: dict[tuple[int, str], Branch] = {}
+        self.professional: dict[int, list[Branch]] = {}
+        self.residents: dict[int, list] = {}
+        self.commune_of = {c.pk: c.pk for c in communes}
+        self.district_of = {c.pk: c.parent_id for c in communes}
+        self.hamlets_by_district = {d.pk: [] for d in districts}
+
+    def add_hamlets(self, hamlets: list[Area], weights: list[float]) -> None:
+        self.hamlets = hamlets
+        self.hamlet_ids = {h.pk for h in hamlets}
+        self.hamlet_cum_weights = list(itertools.accumulate(weights))
+        for hamlet in hamlets:
+            self.commune_of[hamlet.pk] = hamlet.parent_id
+            self.district_of[hamlet.pk] = self.district_of[hamlet.parent_id]
+            self.hamlets_by_district[self.district_of[hamlet.pk]].append(hamlet)
+
+    def add_branches(self, branches: list[Branch]) -> None:
+        self.branches = sorted(branches, key=lambda b: b.code)
+        for branch in self.branches:
+            code = self.org_code[branch.organization_id]
+            if branch.kind == BranchKind.RESIDENTIAL:
+                self.residential[(branch.area_id, code)] = branch
+            else:
+                self.professional.setdefault(branch.area_id, []).append(branch)
+
+    def professional_branch_for(self, hamlet: Area) -> Branch | None:
+        branches = self.professional.get(hamlet.parent_id)
+        return branches[0] if branches else None
+
+    def other_hamlet(self, rng: random.Random | None, hamlet: Area, *, other_district: bool) -> Area:
+        district = self.district_of[hamlet.pk]
+        if other_district:
+            district = next(d.pk for d in self.districts if d.pk != district)
+        choices = [h for h in self.hamlets_by_district[district] if h.pk != hamlet.pk]
+        return choices[rng.randrange(len(choices))] if rng else choices[0]
+
+
+def _bulk(objs: list, model, user) -> list:
+    if not objs:
+        return objs
+    return bulk_create_with_history(
+        objs, model, batch_size=BATCH, default_user=user, default_change_reason=CHANGE_REASON
+    )
+
+
+def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
+    return timezone.make_aware(moment) if moment else None
+
+
+class DemoBuilder:
+    def __init__(self, *, members: int, seed: int, today: datetime.date | None = None):
+        self.members = members
+        self.seed = seed
+        self.today = today or timezone.localdate()
+        self.rng = random.Random(f"{seed}:world")
+
+    # --- areas and branches -----------------------------------------------------------------
+
+    def _official_areas(self) -> World:
+        load_official_areas(structure=Structure.PRE_2025, province_codes=[PROVINCE])
+        province = Area.objects.get(code=PROVINCE)
+        districts = list(Area.objects.filter(code__in=DISTRICTS).order_by("code"))
+        communes = list(
+            Area.objects.filter(parent__in=districts, level=AreaLevel.COMMUNE)
+            .order_by("code")
+            .select_related("parent")
+        )
+        return World(province, districts, communes)
+
+    def _hamlets(self, world: World) -> None:
+        rng, hamlets, weights = self.rng, [], []
+        for commune in world.communes:
+            count = rng.randint(3, 6)
+            town = commune.unit_type in (UnitType.THI_TRAN, UnitType.PHUONG)
+            if town:
+                unit, names = UnitType.KHOM, [str(i) for i in range(1, count + 1)]
+            elif rng.random() < 0.2:
+                unit, names = UnitType.AP, [str(i) for i in range(1, count + 1)]
+            else:
+                unit, names = UnitType.AP, rng.sample(vocab.HAMLET_NAMES, count)
+            for i, name in enumerate(names, start=1):
+                code = f"{commune.code}-{i:02d}"
+                hamlets.append(
+                    Area(
+                        parent=commune,
+                        level=AreaLevel.HAMLET,
+                        unit_type=unit,
+                        name=name,
+                        code=code,
+                        path=f"{commune.path}{code}/",
+                    )
+                )
+                weights.append(rng.uniform(0.6, 1.5) * (1.4 if town else 1.0))
+        world.add_hamlets(_bulk(hamlets, Area, self.user), weights)
+
+    def _branches(self, world: World) -> None:
+        rng, branches = self.rng, []
+        for hamlet in world.hamlets:
+            for code in ORG_CODES:
+                low, high = FOUNDED[code]
+                branches.append(
+                    Branch(
+                        organization=world.orgs[code],
+                        area=hamlet,
+                        name=vocab.BRANCH_NAMES[code].format(hamlet=hamlet.full_name),
+                        code=f"{hamlet.code}-{code}",
+                        kind=BranchKind.RESIDENTIAL,
+                        founded_on=rand_date(rng, low, high),
+                    )
+                )
+        communes = {c.code: c for c in world.communes}
+        for commune_code, suffix, trade, founded, dissolved in vocab.PROFESSIONAL_BRANCHES:
+            commune = communes.get(commune_code)
+            if commune is None:
+                continue
+            branches.append(
+                Branch(
+                    organization=world.orgs["HND"],
+                    area=commune,
+                    name=f"Chi hội nghề nghiệp {trade} {commune.get_unit_type_display().lower()} {commune.name}",
+                    code=f"{commune.code}-HND-{suffix}",
+                    kind=BranchKind.PROFESSIONAL,
+                    founded_on=datetime.date.fromisoformat(founded),
+                    dissolved_on=datetime.date.fromisoformat(dissolved) if dissolved else None,
+                )
+            )
+        world.add_branches(_bulk(branches, Branch, self.user))
+
+    # --- accounts ---------------------------------------------------------------------------
+
+    def _accounts(self) -> list[tuple[str, str, str, bool]]:
+        """One account per role; an account that already exists is left as it is."""
+        wanted = [
+            ("quantri", Role.ADMIN, None),
+            (f"tinh{PROVINCE}", Role.PROVINCE, PROVINCE),
+            *((f"huyen{code}", Role.DISTRICT, code) for code in DISTRICTS),
+            (f"xa{COMMUNE_ACCOUNT_AREA}", Role.COMMUNE, COMMUNE_ACCOUNT_AREA),
+        ]
+        existing = set(User.objects.filter(username__in=[w[0] for w in wanted]).values_list("username", flat=True))
+        for username, role, area_code in wanted:
+            if username not in existing:
+                create_user(username=username, role=role, area_code=area_code, password=PASSWORD)
+        return [(username, role, area_code or "", username not in existing) for username, role, area_code in wanted]
+
+    # --- people -----------------------------------------------------------------------------
+
+    def _people(self, world: World, people) -> tuple[list, list]:
+        persons = []
+        for plan in people:
+            plan.obj = Person(
+                full_name=plan.full_name,
+                birth_date=plan.birth_date,
+                gender=plan.gender,
+                ethnicity=plan.ethnicity,
+                religion=plan.religion,
+                cccd=plan.cccd,
+                phone=plan.phone,
+                residence=plan.residence,
+                education=plan.education,
+                occupation=plan.occupation,
+                party_joined_on=plan.party_joined_on,
+            )
+            plan.obj.fill_derived_fields()
+            persons.append(plan.obj)
+            world.residents.setdefault(plan.residence.pk, []).append(plan)
+        _bulk(persons, Person, self.user)
+        memberships, periods = [], []
+        for plan in people:
+            for m in plan.memberships:
+                last = m.periods[-1]
+                m.obj = Membership(
+                    person=plan.obj,
+                    organization_id=last[0].organization_id,
+                    branch=last[0],
+                    joined_on=m.joined_on,
+                    card_number=m.card_number,
+                    status=last[1],
+                    introduced_to_party_on=m.introduced_to_party_on,
+                    ended_on=m.ended_on,
+                    end_reason=m.end_reason,
+                )
+                memberships.append(m.obj)
+        _bulk(memberships, Membership, self.user)
+        for plan in people:
+            for m in plan.memberships:
+                for branch, status, start, end in m.periods:
+                    periods.append(
+                        MembershipPeriod(
+                            membership=m.obj, branch=branch, status=status, valid_from=start, valid_to=end
+                        )
+                    )
+        _bulk(periods, MembershipPeriod, self.user)
+        return memberships, periods
+
+    # --- the rest ---------------------------------------------------------------------------
+
+    def _allowances(self) -> None:
+        raise_on = datetime.date(2025, 1, 1)
+        for role, amount, raised in ALLOWANCES:
+            for valid_from, valid_to, value in (
+                (datetime.date(2020, 1, 1), raise_on - datetime.timedelta(days=1), amount),
+                (raise_on, None, raised),
+            ):
+                if not AllowanceRate.objects.filter(role=role, valid_from=valid_from).exists():
+                    AllowanceRate.objects.create(role=role, amount=value, valid_from=valid_from, valid_to=valid_to)
+
+    def _grades(self, world: World) -> dict:
+        """(organization code, year) -> {order: grade} in the scheme the organization uses that year."""
+        grades = {}
+        for code, org in world.orgs.items():
+            for year in range(2020, 2026):
+                assignment = SchemeAssignment.objects.for_year(org.pk, year)
+                grades[(code, year)] = {g.order: g for g in Grade.objects.filter(scheme_id=assignment.scheme_id)}
+        return grades
+
+    @transaction.atomic
+    def build(self) -> Summary:
+        if demo_data_exists():
+            raise DemoAlreadyThere
+        world = self._official_areas()
+        accounts = self._accounts()
+        self.user = User.objects.get(username="quantri")
+        approver = User.objects.get(username=f"tinh{PROVINCE}")
+        self._hamlets(world)
+        self._branches(world)
+
+        people = PeopleSimulator(world, seed=self.seed, today=self.today).run(self.members)
+        ensure_variety(people, world, today=self.today)
+        memberships, periods = self._people(world, people)
+
+        activity = Activity(world, people, seed=self.seed, today=self.today)
+        officer_plans = activity.officers()
+        officers = [
+            Officer(branch=o.branch, person=o.person.obj, role=o.role, start_on=o.start_on, end_on=o.end_on)
+            for o in officer_plans
+        ]
+        _bulk(officers, Officer, self.user)
+        self._allowances()
+
+        targets = [
+            TargetPopulation(hamlet=hamlet, organization=world.orgs[org], year=year, count=count)
+            for hamlet, org, year, count in activity.targets()
+        ]
+        _bulk(targets, TargetPopulation, self.user)
+
+        grades = self._grades(world)
+        ratings = [
+            BranchRating(
+                branch=r["branch"],
+                year=r["year"],
+                grade=grades[(world.org_code[r["branch"].organization_id], r["year"])][r["order"]],
+                score=Decimal(str(r["score"])) if r["score"] is not None else None,
+                note=r["note"],
+                state=r["state"],
+                submitted_at=_aware(r["submitted_at"]),
+                approved_at=_aware(r["approved_at"]),
+                approved_by=approver if r["approved_at"] else None,
+            )
+            for r in activity.ratings()
+        ]
+        _bulk(ratings, BranchRating, self.user)
+
+        meeting_plans = activity.meetings(officer_plans)
+        meetings = [
+            Meeting(
+                branch=p.branch,
+                held_on=p.held_on,
+                kind=p.kind,
+                content=p.content,
+                chaired_by=p.chaired_by,
+                members_present=p.members_present,
+                members_on_roll=p.members_on_roll,
+            )
+            for p in meeting_plans
+        ]
+        _bulk(meetings, Meeting, self.user)
+        visits = [CadreVisit(meeting=m, **v) for m, p in zip(meetings, meeting_plans, strict=True) for v in p.visits]
+        _bulk(visits, CadreVisit, self.user)
+
+        return Summary(
+            hamlets=len(world.hamlets),
+            branches=len(world.branches),
+            people=len(people),
+            memberships=len(memberships),
+            periods=len(periods),
+            officers=len(officers),
+            targets=len(targets),
+            ratings=len(ratings),
+            meetings=len(meetings),
+            visits=len(visits),
+            accounts=accounts,
+        )
+
+
+def seed_demo(*, members: int = 4000, seed: int = 2026, today: datetime.date | None = None) -> Summary:
+    """Build the demo data; raise ``DemoAlreadyThere`` if the demo province already has branches."""
+    return DemoBuilder(members=members, seed=seed, today=today).build()

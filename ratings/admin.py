@@ -1,0 +1,105 @@
+from django.contrib import admin
+from django.utils import timezone
+
+from core.admin import AreaFilter, ReferenceAdmin, ReferenceInlineMixin, ScopedAdmin
+
+from .models import BranchRating, Grade, RatingScheme, RatingState, SchemeAssignment
+
+
+class GradeInline(ReferenceInlineMixin, admin.TabularInline):
+    model = Grade
+    fields = ("order", "code", "label")
+
+
+@admin.register(RatingScheme)
+class RatingSchemeAdmin(ReferenceAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+    inlines = [GradeInline]
+
+
+@admin.register(Grade)
+class GradeAdmin(ReferenceAdmin):
+    list_display = ("label", "code", "order", "scheme")
+    list_select_related = ("scheme",)
+    list_filter = ("scheme",)
+    search_fields = ("code", "label")
+    ordering = ("scheme__code", "order")
+
+
+@admin.register(SchemeAssignment)
+class SchemeAssignmentAdmin(ReferenceAdmin):
+    list_display = ("organization", "from_year", "scheme")
+    list_select_related = ("organization", "scheme")
+    list_filter = ("organization", "scheme")
+    ordering = ("organization__sort_order", "-from_year")
+
+
+@admin.register(BranchRating)
+class BranchRatingAdmin(ScopedAdmin):
+    """District and commune staff rate up to "submitted"; approved ratings are locked.
+
+    Only users who may approve (administrators, provincial officers) are offered the
+    approved state, and only administrators change or delete an approved rating.
+    """
+
+    list_display = ("branch", "year", "grade", "score", "state", "submitted_at", "approved_at")
+    list_select_related = ("branch", "grade")
+    list_filter = (AreaFilter, "branch__organization", "year", "state")
+    search_fields = ("branch__name", "branch__code")
+    autocomplete_fields = ("branch",)
+    ordering = ("-year", "branch__area__path", "branch__name")
+    fields = (
+        "branch",
+        "year",
+        "grade",
+        "score",
+        "note",
+        "state",
+        "review_comment",
+        "submitted_at",
+        "approved_at",
+        "approved_by",
+    )
+    readonly_fields = ("submitted_at", "approved_at", "approved_by")
+    str_select_related = ("branch", "grade")
+    # Reverting could undo an approval or restore one without going through the rules above.
+    allow_revert = False
+
+    def _locked(self, request, obj) -> bool:
+        return obj is not None and obj.state == RatingState.APPROVED and not request.user.sees_everything
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(request, obj)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "state" and not request.user.can_approve:
+            kwargs["choices"] = [
+                (value, label) for value, label in RatingState.choices if value != RatingState.APPROVED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "grade":
+            kwargs["queryset"] = Grade.objects.select_related("scheme").order_by("scheme__code", "order")
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "grade":
+            # Several schemes share labels; name the scheme too.
+            field.label_from_instance = lambda grade: f"{grade.label} ({grade.scheme.name})"
+        return field
+
+    def save_model(self, request, obj, form, change):
+        now = timezone.now()
+        if obj.state == RatingState.DRAFT:
+            obj.submitted_at = None
+        elif obj.submitted_at is None:
+            obj.submitted_at = now
+        if obj.state == RatingState.APPROVED:
+            if obj.approved_at is None:
+                obj.approved_at, obj.approved_by = now, request.user
+        else:
+            obj.approved_at = obj.approved_by = None
+        super().save_model(request, obj, form, change)
