@@ -7,9 +7,14 @@ from django.db.models import Q, QuerySet
 from .models import MembershipPeriod
 
 
+def in_force_on(on: datetime.date) -> Q:
+    """Periods that contain the date (``valid_to`` is exclusive; an open period has none)."""
+    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+
+
 def periods_on(on: datetime.date) -> QuerySet[MembershipPeriod]:
     """The membership periods in force on a date: each membership's branch and status that day."""
-    return MembershipPeriod.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on), valid_from__lte=on)
+    return MembershipPeriod.objects.filter(in_force_on(on))
 
 
 def roll_on(*, on: datetime.date, user=None) -> QuerySet[MembershipPeriod]:

@@ -1,0 +1,44 @@
+"""The main menu and breadcrumbs every page shows."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label). Labels follow the SPEC's menu.
+MAIN_MENU = [
+    ("home", _("Overview")),
+    ("branches:browse", _("Branches")),
+    ("members:search", _("Members")),
+    ("meetings:overview", _("Meetings")),
+    ("ratings:grid", _("Ratings")),
+    ("reports:index", _("Reports")),
+    ("workbooks:import", _("Excel import")),
+]
+
+
+def main_menu(request) -> dict:
+    if not request.user.is_authenticated:
+        return {}
+    current = request.path
+    items = []
+    for name, label in MAIN_MENU:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # a part of the application not installed in this deployment
+            continue
+        active = current == url if url == "/" else current.startswith(url)
+        items.append({"url": url, "label": label, "active": active})
+    return {"main_menu": items}
+
+
+def area_breadcrumbs(area, url_name: str, *, user, **url_kwargs) -> list[dict]:
+    """Breadcrumbs from the user's own area down to ``area``, each a link to ``url_name``.
+
+    Ancestors above the user's scope are left out: the user cannot open them.
+    """
+    top = None if user.sees_everything or user.area is None else user.area.path
+    crumbs = []
+    for ancestor in area.ancestors():
+        if top and not ancestor.path.startswith(top):
+            continue
+        crumbs.append({"label": str(ancestor), "url": reverse(url_name, kwargs={"code": ancestor.code, **url_kwargs})})
+    return crumbs
