@@ -11,5 +11,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("areas/", include("branches.urls")),
+    path("members/", include("members.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("ratings/", include("ratings.urls")),
     path("", include("reports.urls")),
 ]
