@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role, User
 from branches.models import AllowanceRate, Area, AreaLevel, Branch, BranchKind, Officer, OfficerRole, UnitType
@@ -29,7 +29,8 @@ ORGS = {"DOAN", "HND", "LHPN", "CCB"}
 
 def seed(*args) -> str:
     out = StringIO()
-    call_command("seed_demo", "--members", str(MEMBERS), *args, stdout=out)
+    with translation.override("en"):
+        call_command("seed_demo", "--members", str(MEMBERS), *args, stdout=out)
     return out.getvalue()
 
 

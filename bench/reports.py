@@ -1,0 +1,340 @@
+"""Benchmark: each report on a province of 1.000.000 memberships and 10.000 branches.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python bench/reports.py [--memberships N]
+
+Migrates the database, loads a synthetic province "BENCH" (10 districts × 10 communes ×
+25 hamlets × 4 organizations = 10.000 branches) with five years of membership history
+once (COPY on PostgreSQL), then prints each report's time at the province, district and
+commune level (best of --repeat runs, and the first run) and its number of queries.
+"""
+
+import argparse
+import datetime
+import random
+import sys
+import time
+
+from _django import setup
+
+D = datetime.date
+YEARS = range(2021, 2026)
+REPORT_DATE = D(2025, 12, 31)
+
+
+def build_areas(Area):
+    from branches.models import AreaLevel, UnitType
+
+    rows, next_id = [], 0
+
+    def add(code, name, level, unit_type, parent):
+        nonlocal next_id
+        next_id += 1
+        path = f"{parent['path'] if parent else '/'}{code}/"
+        row = {
+            "id": base_id + next_id,
+            "code": code,
+            "name": name,
+            "level": level,
+            "unit_type": unit_type,
+            "parent_id": parent["id"] if parent else None,
+            "path": path,
+            "structure": "" if level == AreaLevel.HAMLET else "pre2025",
+        }
+        rows.append(row)
+        return row
+
+    from bulkload import next_id as first_free
+
+    base_id = first_free(Area) - 1
+    province = add("BENCH", "Thử Tải", AreaLevel.PROVINCE, UnitType.TINH, None)
+    hamlets = []
+    for d in range(1, 11):
+        district = add(f"BENCH-{d:02d}", f"Huyện {d}", AreaLevel.DISTRICT, UnitType.HUYEN, province)
+        for c in range(1, 11):
+            commune = add(f"BENCH-{d:02d}-{c:02d}", f"Xã {d}.{c}", AreaLevel.COMMUNE, UnitType.XA, district)
+            for h in range(1, 26):
+                hamlets.append(
+                    add(f"BENCH-{d:02d}-{c:02d}-{h:02d}", f"Ấp {h}", AreaLevel.HAMLET, UnitType.AP, commune)
+                )
+    return rows, hamlets
+
+
+def load(memberships_wanted: int, seed: int) -> None:
+    from bulkload import load as copy_rows
+    from bulkload import next_id, reset_sequence
+    from django.db import connection, transaction
+
+    from branches.models import AllowanceRate, Area, Branch, Officer, OfficerRole, Organization
+    from core.vietnamese import fold, sort_key, split_name
+    from meetings.models import CadreVisit, Meeting
+    from members.models import Membership, MembershipPeriod, Person, TargetPopulation
+    from ratings.models import BranchRating, Grade
+
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    organizations = list(Organization.objects.order_by("sort_order"))
+    grades = list(Grade.objects.filter(scheme__code="DEFAULT").order_by("order"))
+    with transaction.atomic():
+        area_rows, hamlets = build_areas(Area)
+        copy_rows(Area, area_rows)
+
+        branch_id = next_id(Branch)
+        branches = []  # (id, hamlet, organization id)
+        for hamlet in hamlets:
+            for org in organizations:
+                branches.append((branch_id, hamlet, org.pk))
+                branch_id += 1
+        copy_rows(
+            Branch,
+            (
+                {
+                    "id": bid,
+                    "organization_id": org_id,
+                    "area_id": hamlet["id"],
+                    "name": f"Chi {bid}",
+                    "code": f"B{bid}",
+                    "kind": "residential",
+                    "founded_on": D(2000, 1, 1),
+                    "dissolved_on": D(2024, 6, 30) if bid % 100 == 0 else None,
+                }
+                for bid, hamlet, org_id in branches
+            ),
+        )
+        by_org_district: dict = {}
+        for branch in branches:
+            by_org_district.setdefault((branch[2], branch[1]["path"].split("/")[2]), []).append(branch)
+
+        person_id, membership_id, period_id = next_id(Person), next_id(Membership), next_id(MembershipPeriod)
+        people, memberships, periods = [], [], []
+        names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Võ Văn Đạt", "Đặng Thị Hoa"]
+        reasons = ["transferred", "aged_out", "removed", "resigned", "deceased"]
+        for _ in range(memberships_wanted):
+            branch = rng.choice(branches)
+            pid = person_id
+            person_id += 1
+            name = rng.choice(names)
+            people.append(
+                {
+                    "id": pid,
+                    "full_name": name,
+                    "given_name": split_name(name)[0],
+                    "name_key": fold(name),
+                    "sort_key": sort_key(name),
+                    "birth_year": rng.randint(1950, 2008),
+                    "gender": rng.choice(["male", "female"]),
+                    "ethnicity": "Kinh",
+                    "residence_id": branch[1]["id"],
+                    "party_joined_on": D(rng.choice(YEARS), rng.randint(1, 12), 1) if rng.random() < 0.02 else None,
+                }
+            )
+            joined = D(rng.randint(2012, 2025), rng.randint(1, 12), rng.randint(1, 28))
+            status, current, start = "present", branch, joined
+            mid = membership_id
+            membership_id += 1
+            changes = []
+            if rng.random() < 0.25:  # a transfer or a status change, later
+                when = joined + datetime.timedelta(days=rng.randint(30, 900))
+                if rng.random() < 0.5:
+                    same_district = by_org_district[(branch[2], branch[1]["path"].split("/")[2])]
+                    changes.append((when, rng.choice(same_district), status))
+                else:
+                    changes.append((when, current, rng.choice(["away", "stopped"])))
+            ended = None
+            if rng.random() < 0.08:
+                ended = (changes[-1][0] if changes else joined) + datetime.timedelta(days=rng.randint(30, 700))
+            for when, to_branch, to_status in changes:
+                periods.append(_period(period_id, mid, current[0], status, start, when))
+                period_id += 1
+                current, status, start = to_branch, to_status, when
+            periods.append(_period(period_id, mid, current[0], status, start, ended))
+            period_id += 1
+            memberships.append(
+                {
+                    "id": mid,
+                    "person_id": pid,
+                    "organization_id": current[2],
+                    "branch_id": current[0],
+                    "joined_on": joined,
+                    "status": status,
+                    "introduced_to_party_on": D(2025, rng.randint(1, 12), 1) if rng.random() < 0.01 else None,
+                    "ended_on": ended,
+                    "end_reason": rng.choice(reasons) if ended else "",
+                }
+            )
+        copy_rows(Person, people)
+        copy_rows(Membership, memberships)
+        copy_rows(MembershipPeriod, periods)
+        del people, memberships, periods
+
+        copy_rows(
+            TargetPopulation,
+            (
+                {"hamlet_id": h["id"], "organization_id": org.pk, "year": year, "count": rng.randint(60, 160)}
+                for h in hamlets
+                for org in organizations
+                for year in range(2020, 2027)
+            ),
+        )
+        now = datetime.datetime(2026, 1, 15, tzinfo=datetime.UTC)
+        copy_rows(
+            BranchRating,
+            (
+                {
+                    "branch_id": b[0],
+                    "year": year,
+                    "grade_id": rng.choices(grades, weights=[60, 30, 8, 2])[0].pk,
+                    "state": "approved" if year < 2025 or rng.random() < 0.7 else "submitted",
+                    "approved_at": now,
+                    "note": "",
+                    "review_comment": "",
+                }
+                for b in branches
+                for year in YEARS
+            ),
+        )
+        meeting_id = next_id(Meeting)
+        meetings, visits = [], []
+        for b in branches:
+            for month in range(1, 13):
+                if rng.random() < 0.88:
+                    roll = rng.randint(40, 120)
+                    meetings.append(
+                        {
+                            "id": meeting_id,
+                            "branch_id": b[0],
+                            "held_on": D(2025, month, rng.randint(1, 28)),
+                            "kind": "regular",
+                            "members_present": rng.randint(roll // 2, roll),
+                            "members_on_roll": roll,
+                        }
+                    )
+                    if rng.random() < 0.15:
+                        visits.append(
+                            {
+                                "meeting_id": meeting_id,
+                                "cadre_name": "Cán bộ",
+                                "level": "district",
+                                "quality": "good",
+                                "reported_on": D(2025, month, 28) if rng.random() < 0.8 else None,
+                            }
+                        )
+                    meeting_id += 1
+        copy_rows(Meeting, meetings)
+        copy_rows(CadreVisit, visits)
+        officer_people = []
+        officers = []
+        pid = next_id(Person)
+        for b in branches:
+            for role in (OfficerRole.HEAD, OfficerRole.DEPUTY, OfficerRole.COMMITTEE):
+                if role == OfficerRole.HEAD and rng.random() < 0.03:
+                    continue
+                officer_people.append(
+                    {
+                        "id": pid,
+                        "full_name": "Cán Bộ Chi",
+                        "given_name": "Chi",
+                        "name_key": "can bo chi",
+                        "sort_key": sort_key("Cán Bộ Chi"),
+                        "birth_year": 1980,
+                        "gender": "male",
+                        "ethnicity": "Kinh",
+                        "residence_id": b[1]["id"],
+                    }
+                )
+                officers.append({"branch_id": b[0], "person_id": pid, "role": role, "start_on": D(2020, 1, 1)})
+                pid += 1
+        copy_rows(Person, officer_people)
+        copy_rows(Officer, officers)
+        if not AllowanceRate.objects.exists():
+            for role, amount in (
+                (OfficerRole.HEAD, 200_000),
+                (OfficerRole.DEPUTY, 150_000),
+                (OfficerRole.COMMITTEE, 100_000),
+            ):
+                AllowanceRate.objects.create(role=role, amount=amount, valid_from=D(2020, 1, 1))
+        for model in (
+            Area,
+            Branch,
+            Person,
+            Membership,
+            MembershipPeriod,
+            TargetPopulation,
+            BranchRating,
+            Meeting,
+            CadreVisit,
+            Officer,
+        ):
+            reset_sequence(model)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"loaded in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _period(pk, membership_id, branch_id, status, valid_from, valid_to):
+    return {
+        "id": pk,
+        "membership_id": membership_id,
+        "branch_id": branch_id,
+        "status": status,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+    }
+
+
+def time_reports(repeat: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from branches.models import Area
+    from reports import selectors
+
+    province = Area.objects.get(code="BENCH")
+    district = Area.objects.get(code="BENCH-05")
+    commune = Area.objects.get(code="BENCH-05-05")
+    year_start, year_end = selectors.period_bounds(year=2025)
+    month_start, month_end = selectors.period_bounds(year=2025, month=12)
+    reports = {
+        "membership": lambda area: selectors.membership_report(area=area, on=REPORT_DATE),
+        "ratings": lambda area: selectors.ratings_report(area=area, year=2025),
+        "meetings (year)": lambda area: selectors.meetings_report(area=area, start=year_start, end=year_end),
+        "meetings (month)": lambda area: selectors.meetings_report(area=area, start=month_start, end=month_end),
+        "officers": lambda area: selectors.officers_report(area=area, year=2025, month=12),
+    }
+    print(f"{'report':<18}{'level':<10}{'first':>10}{'best':>10}{'queries':>9}")
+    for name, run in reports.items():
+        for level, area in (("province", province), ("district", district), ("commune", commune)):
+            times = []
+            for _ in range(repeat):
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    run(area)
+                    times.append(time.perf_counter() - started)
+            print(f"{name:<18}{level:<10}{times[0] * 1000:>8.0f}ms{min(times) * 1000:>8.0f}ms{len(queries):>9}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--memberships", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from branches.models import Area
+    from members.models import Membership
+
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    if not Area.objects.filter(code="BENCH").exists():
+        load(args.memberships, args.seed)
+    memberships = Membership.objects.filter(branch__area__path__startswith="/BENCH/").count()
+    print(f"province BENCH: {memberships:,} memberships".replace(",", "."))
+    time_reports(args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""The columns of each report, shared by the pages, the downloads and the command line."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from members.models import EndReason
+
+from .selectors import Report
+
+
+class Kind:
+    COUNT = "count"
+    PERCENT = "percent"
+    MONEY = "money"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # dotted path into a row: "members", "grades.strong.percent", "ended_by_reason.deceased"
+    label: str
+    kind: str = Kind.COUNT
+    group: str = ""  # a header spanning several columns (a grade, "ended during the year")
+
+    def value(self, row: dict) -> int | Decimal | None:
+        value = row
+        for part in self.key.split("."):
+            if value is None:
+                return None
+            value = value.get(part)
+        return value
+
+
+def membership_columns(report: Report) -> list[Column]:
+    ended = _("Ended during the year")
+    return [
+        Column("branches", _("Branches")),
+        Column("members", _("Memberships")),
+        Column("present", _("Present")),
+        Column("away", _("Working away")),
+        Column("stopped", _("Stopped attending")),
+        Column("people", _("People")),
+        Column("target", _("Target population")),
+        Column("gathering_rate", _("Gathering rate"), Kind.PERCENT),
+        Column("joined", _("Joined during the year")),
+        *(Column(f"ended_by_reason.{reason.value}", reason.label, group=ended) for reason in EndReason),
+        Column("introduced_to_party", _("Introduced to the Party")),
+        Column("admitted_to_party", _("Admitted to the Party")),
+        Column("members_year_before", _("Memberships a year earlier")),
+        Column("members_change", _("Change")),
+    ]
+
+
+def ratings_columns(report: Report) -> list[Column]:
+    columns = [Column("branches", _("Branches to rate")), Column("rated", _("Rated"))]
+    for grade in report.extra["grades"]:
+        columns += [
+            Column(f"grades.{grade['code']}.count", _("Count"), group=grade["label"]),
+            Column(f"grades.{grade['code']}.percent", _("%"), Kind.PERCENT, group=grade["label"]),
+        ]
+    return [*columns, Column("not_rated", _("Not yet rated"))]
+
+
+def meetings_columns(report: Report) -> list[Column]:
+    return [
+        Column("branches", _("Branches")),
+        Column("met_every_month", _("Met every month")),
+        Column("meetings", _("Meetings held")),
+        Column("attendance_rate", _("Attendance rate"), Kind.PERCENT),
+        Column("visits", _("Cadre visits")),
+        Column("visit_reports", _("Visit reports filed")),
+        Column("without_meeting", _("Branches without a meeting")),
+    ]
+
+
+def officers_columns(report: Report) -> list[Column]:
+    return [
+        Column("branches", _("Branches")),
+        Column("heads", _("Heads")),
+        Column("deputies", _("Deputies")),
+        Column("committee_members", _("Committee members")),
+        Column("branches_without_head", _("Branches without a head")),
+        Column("allowance", _("Allowance due (đồng)"), Kind.MONEY),
+    ]
+
+
+TITLES = {
+    "membership": _("Membership and gathering rate"),
+    "ratings": _("Branch ratings"),
+    "meetings": _("Branch meetings"),
+    "officers": _("Officers and allowances"),
+}
+
+COLUMNS = {
+    "membership": membership_columns,
+    "ratings": ratings_columns,
+    "meetings": meetings_columns,
+    "officers": officers_columns,
+}
+
+
+def columns_for(report: Report) -> list[Column]:
+    return COLUMNS[report.kind](report)

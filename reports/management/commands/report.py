@@ -1,0 +1,196 @@
+"""``manage.py report KIND``: the reports of SPEC section 7 on the command line."""
+
+import datetime
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from branches.models import Area, AreaLevel, Organization
+from reports import selectors
+from reports.columns import TITLES, Kind, columns_for
+from reports.serializers import report_data
+
+KINDS = ["membership", "ratings", "meetings", "officers"]
+FORMATS = ["table", "csv", "json", "xlsx"]
+
+
+def usage_error(message: str) -> CommandError:
+    return CommandError(message, returncode=2)
+
+
+class Command(BaseCommand):
+    @property
+    def help(self):
+        return _("Print or save a report: membership, ratings, meetings or officers.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=KINDS)
+        period = parser.add_mutually_exclusive_group()
+        period.add_argument("--year", type=int, help=_("The year (default: this year)."))
+        period.add_argument("--date", help=_("The date, YYYY-MM-DD (membership report)."))
+        period.add_argument("--month", help=_("The month, YYYY-MM (meetings and officers reports)."))
+        period.add_argument("--quarter", help=_("The quarter, YYYY-Q1 … YYYY-Q4 (meetings report)."))
+        parser.add_argument("--area", help=_("Area code (default: the user's area, or the only province)."))
+        parser.add_argument("--organization", help=_("Organization code (default: all)."))
+        parser.add_argument("--user", help=_("Run with this user's scope (default: everything)."))
+        parser.add_argument("--drafts", action="store_true", help=_("Ratings: count ratings not yet approved too."))
+        parser.add_argument("--format", choices=FORMATS, default="table")
+        parser.add_argument("-o", "--output", help=_("Write to this file instead of the terminal."))
+
+    def handle(self, *args, **options):
+        user = self._user(options["user"])
+        area = self._area(options["area"], user)
+        organization = self._organization(options["organization"])
+        report = self._report(options, area=area, organization=organization)
+        self._write(report, options, user)
+
+    # --- arguments -----------------------------------------------------------------
+
+    def _user(self, username):
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username, is_active=True).select_related("area").first()
+        if user is None:
+            raise usage_error(_("There is no active user %(username)s.") % {"username": username})
+        return user
+
+    def _area(self, code, user):
+        areas = Area.objects.visible_to(user) if user else Area.objects.all()
+        if code:
+            area = areas.filter(code=code).first()
+            if area is None:
+                raise usage_error(_("There is no area with code %(code)s in your scope.") % {"code": code})
+            return area
+        if user is not None and user.area is not None:
+            return user.area
+        provinces = list(areas.filter(level=AreaLevel.PROVINCE)[:2])
+        if len(provinces) != 1:
+            raise usage_error(_("Give the area with --area CODE."))
+        return provinces[0]
+
+    def _organization(self, code):
+        if not code:
+            return None
+        organization = Organization.objects.filter(code__iexact=code).first()
+        if organization is None:
+            known = ", ".join(Organization.objects.values_list("code", flat=True))
+            raise usage_error(
+                _("Unknown organization %(code)s; use one of: %(known)s.") % {"code": code, "known": known}
+            )
+        return organization
+
+    def _report(self, options, *, area, organization):
+        kind = options["kind"]
+        today = datetime.date.today()
+        year = options["year"] or today.year
+        try:
+            if kind == "membership":
+                if options["month"] or options["quarter"]:
+                    raise usage_error(_("The membership report takes --date or --year."))
+                on = _parse_date(options["date"]) if options["date"] else min(datetime.date(year, 12, 31), today)
+                return selectors.membership_report(area=area, on=on, organization=organization)
+            if options["date"]:
+                raise usage_error(_("Only the membership report takes --date."))
+            if kind == "ratings":
+                if options["month"] or options["quarter"]:
+                    raise usage_error(_("The ratings report takes --year."))
+                return selectors.ratings_report(
+                    area=area, year=year, organization=organization, include_drafts=options["drafts"]
+                )
+            if kind == "meetings":
+                if options["month"]:
+                    year, month = _parse_month(options["month"])
+                    start, end = selectors.period_bounds(year=year, month=month)
+                elif options["quarter"]:
+                    year, quarter = _parse_quarter(options["quarter"])
+                    start, end = selectors.period_bounds(year=year, quarter=quarter)
+                else:
+                    start, end = selectors.period_bounds(year=year)
+                return selectors.meetings_report(area=area, start=start, end=end, organization=organization)
+            if options["quarter"] or options["year"]:
+                raise usage_error(_("The officers report takes --month."))
+            year, month = _parse_month(options["month"]) if options["month"] else (today.year, today.month)
+            return selectors.officers_report(area=area, year=year, month=month, organization=organization)
+        except ValueError as error:
+            raise usage_error(str(error)) from error
+
+    # --- output ----------------------------------------------------------------------
+
+    def _write(self, report, options, user):
+        fmt = options["format"]
+        if fmt == "xlsx":
+            from reports.exports import report_xlsx
+
+            if not options["output"]:
+                raise usage_error(_("An .xlsx report needs -o FILE."))
+            with open(options["output"], "wb") as f:
+                f.write(report_xlsx(report, user=user))
+            return
+        if fmt == "json":
+            text = json.dumps(report_data(report), ensure_ascii=False, indent=2) + "\n"
+        elif fmt == "csv":
+            from reports.exports import report_csv
+
+            text = report_csv(report)
+        else:
+            text = render_table(report)
+        if options["output"]:
+            with open(options["output"], "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+        else:
+            self.stdout.write(text, ending="")
+
+
+def _parse_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(_("%(value)s is not a date of the form YYYY-MM-DD.") % {"value": text}) from None
+
+
+def _parse_month(text: str) -> tuple[int, int]:
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        datetime.date(year, month, 1)
+    except ValueError:
+        raise ValueError(_("%(value)s is not a month of the form YYYY-MM.") % {"value": text}) from None
+    return year, month
+
+
+def _parse_quarter(text: str) -> tuple[int, int]:
+    year, _sep, quarter = text.upper().partition("-Q")
+    if not (year.isdigit() and quarter in {"1", "2", "3", "4"}):
+        raise ValueError(_("%(value)s is not a quarter of the form YYYY-Q1 … YYYY-Q4.") % {"value": text})
+    return int(year), int(quarter)
+
+
+def _cell(value, kind: str) -> str:
+    if value is None:
+        return ""
+    text = formats.number_format(
+        value, decimal_pos=2 if kind == Kind.PERCENT else None, use_l10n=True, force_grouping=True
+    )
+    return f"{text}%" if kind == Kind.PERCENT else text
+
+
+def render_table(report) -> str:
+    """A plain-text table for the terminal, with Vietnamese number formats."""
+    columns = columns_for(report)
+    header = [_("Code"), _("Name"), *[f"{c.group} {c.label}".strip() for c in columns]]
+    lines = [
+        [row["area_code"], row["area_name"], *[_cell(c.value(row), c.kind) for c in columns]] for row in report.rows
+    ]
+    lines.append(["", _("Total"), *[_cell(c.value(report.total), c.kind) for c in columns]])
+    widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
+
+    def fmt(line):
+        return "  ".join(
+            str(cell).ljust(width) if i < 2 else str(cell).rjust(width)
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ).rstrip()
+
+    title = f"{TITLES[report.kind]} – {report.area.full_name}"
+    return "\n".join([title, fmt(header), *[fmt(line) for line in lines]]) + "\n"
