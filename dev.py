@@ -2,6 +2,7 @@
 """The two set-up commands of the README, with nothing but Python 3.11+ installed.
 
     python3 dev.py          # create .venv, install, migrate, load the demo province, serve on SQLite
+                            # (with the task worker beside the server)
     python3 dev.py test     # create .venv, install, run the whole test suite (pytest args may follow)
 
 Set DATABASE_URL to run either against PostgreSQL instead of the SQLite file.
@@ -65,7 +66,13 @@ def serve(argv: list[str]) -> None:
     for username, role in DEMO_LOGINS:
         print(f"  {username:<10} {role}")
     print(flush=True)
-    manage("runserver", address)
+    # The task worker (imports of large workbooks) runs beside the server and stops with it.
+    worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker"], cwd=ROOT)
+    try:
+        manage("runserver", address)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=15)
 
 
 def test(argv: list[str]) -> int:

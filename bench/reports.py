@@ -108,25 +108,39 @@ def load(memberships_wanted: int, seed: int) -> None:
         people, memberships, periods = [], [], []
         names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Võ Văn Đạt", "Đặng Thị Hoa"]
         reasons = ["transferred", "aged_out", "removed", "resigned", "deceased"]
+        shared_people, recent = set(), []
+        by_hamlet_org = {(b[1]["id"], b[2]): b for b in branches}
         for _ in range(memberships_wanted):
             branch = rng.choice(branches)
-            pid = person_id
-            person_id += 1
+            if len(recent) > 10 and rng.random() < 0.1:  # a person of a recent membership joins another organization
+                pid, first = recent.pop(rng.randrange(len(recent) - 10, len(recent)))
+                branch = by_hamlet_org[first[1]["id"], rng.choice([o.pk for o in organizations if o.pk != first[2]])]
+                shared_people.add(pid)
+                memberships_of_person = None
+            else:
+                pid = person_id
+                person_id += 1
+                memberships_of_person = 1
             name = rng.choice(names)
-            people.append(
-                {
-                    "id": pid,
-                    "full_name": name,
-                    "given_name": split_name(name)[0],
-                    "name_key": fold(name),
-                    "sort_key": sort_key(name),
-                    "birth_year": rng.randint(1950, 2008),
-                    "gender": rng.choice(["male", "female"]),
-                    "ethnicity": "Kinh",
-                    "residence_id": branch[1]["id"],
-                    "party_joined_on": D(rng.choice(YEARS), rng.randint(1, 12), 1) if rng.random() < 0.02 else None,
-                }
-            )
+            if memberships_of_person:
+                people.append(
+                    {
+                        "id": pid,
+                        "full_name": name,
+                        "given_name": split_name(name)[0],
+                        "name_key": fold(name),
+                        "sort_key": sort_key(name),
+                        "birth_year": rng.randint(1950, 2008),
+                        "gender": rng.choice(["male", "female"]),
+                        "ethnicity": "Kinh",
+                        "residence_id": branch[1]["id"],
+                        "party_joined_on": D(rng.choice(YEARS), rng.randint(1, 12), 1)
+                        if rng.random() < 0.02
+                        else None,
+                    }
+                )
+            if memberships_of_person:
+                recent.append((pid, branch))
             joined = D(rng.randint(2012, 2025), rng.randint(1, 12), rng.randint(1, 28))
             status, current, start = "present", branch, joined
             mid = membership_id
@@ -143,10 +157,10 @@ def load(memberships_wanted: int, seed: int) -> None:
             if rng.random() < 0.08:
                 ended = (changes[-1][0] if changes else joined) + datetime.timedelta(days=rng.randint(30, 700))
             for when, to_branch, to_status in changes:
-                periods.append(_period(period_id, mid, current[0], status, start, when))
+                periods.append(_period(period_id, mid, pid, current[0], status, start, when))
                 period_id += 1
                 current, status, start = to_branch, to_status, when
-            periods.append(_period(period_id, mid, current[0], status, start, ended))
+            periods.append(_period(period_id, mid, pid, current[0], status, start, ended))
             period_id += 1
             memberships.append(
                 {
@@ -155,6 +169,7 @@ def load(memberships_wanted: int, seed: int) -> None:
                     "organization_id": current[2],
                     "branch_id": current[0],
                     "joined_on": joined,
+                    "joined_branch_id": branch[0],
                     "status": status,
                     "introduced_to_party_on": D(2025, rng.randint(1, 12), 1) if rng.random() < 0.01 else None,
                     "ended_on": ended,
@@ -163,6 +178,8 @@ def load(memberships_wanted: int, seed: int) -> None:
             )
         copy_rows(Person, people)
         copy_rows(Membership, memberships)
+        for period in periods:
+            period["shares_person"] = period["person_id"] in shared_people
         copy_rows(MembershipPeriod, periods)
         del people, memberships, periods
 
@@ -267,14 +284,15 @@ def load(memberships_wanted: int, seed: int) -> None:
             reset_sequence(model)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")  # index-only scans need the visibility map
     print(f"loaded in {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def _period(pk, membership_id, branch_id, status, valid_from, valid_to):
+def _period(pk, membership_id, person_id, branch_id, status, valid_from, valid_to):
     return {
         "id": pk,
         "membership_id": membership_id,
+        "person_id": person_id,
         "branch_id": branch_id,
         "status": status,
         "valid_from": valid_from,

@@ -5,6 +5,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import AreaFilter, HistoricalReferenceAdmin, ReferenceAdmin, ScopedAdmin, ScopedInlineMixin
+from workbooks.admin import WorkbookAdminMixin
 
 from .models import AllowanceRate, Area, AreaLevel, Branch, BranchKind, Officer, Organization
 
@@ -30,7 +31,8 @@ class AreaForm(forms.ModelForm):
 
 
 @admin.register(Area)
-class AreaAdmin(ScopedAdmin):
+class AreaAdmin(WorkbookAdminMixin, ScopedAdmin):
+    workbook_kind = "areas"
     form = AreaForm
     list_display = ("full_name", "code", "level", "parent", "structure")
     list_select_related = ("parent",)
@@ -95,7 +97,8 @@ class OfficerInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Branch)
-class BranchAdmin(ScopedAdmin):
+class BranchAdmin(WorkbookAdminMixin, ScopedAdmin):
+    workbook_kind, workbook_export = "branches", True
     list_display = ("name", "code", "organization", "area", "kind", "founded_on", "dissolved_on")
     list_select_related = ("organization", "area")
     list_filter = (AreaFilter, "organization", "kind", ("dissolved_on", admin.EmptyFieldListFilter))
@@ -115,7 +118,8 @@ class BranchAdmin(ScopedAdmin):
 
 
 @admin.register(Officer)
-class OfficerAdmin(ScopedAdmin):
+class OfficerAdmin(WorkbookAdminMixin, ScopedAdmin):
+    workbook_kind = "officers"
     list_display = ("person", "role", "branch", "start_on", "end_on")
     list_select_related = ("person", "branch")
     list_filter = (AreaFilter, "branch__organization", "role", ("end_on", admin.EmptyFieldListFilter))

@@ -7,6 +7,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.concurrency import VersionedModel
 from core.scoping import ScopedModel, ScopedQuerySet
 
 code_validator = RegexValidator(r"^[0-9A-Za-z_.-]+$", _("A code may contain only letters, digits, '.', '_' and '-'."))
@@ -66,7 +67,7 @@ class AreaQuerySet(ScopedQuerySet):
         return self.filter(path__startswith=area.path)
 
 
-class Area(ScopedModel):
+class Area(VersionedModel, ScopedModel):
     """A node of the administrative tree.
 
     ``path`` is the materialised path of codes ("/87/874/30130/"), so a subtree is one
@@ -95,7 +96,7 @@ class Area(ScopedModel):
     )
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
     objects = AreaQuerySet.as_manager()
     scope_path = "path"
 
@@ -208,7 +209,7 @@ class BranchKind(models.TextChoices):
     PROFESSIONAL = "professional", _("Professional")
 
 
-class Branch(ScopedModel):
+class Branch(VersionedModel, ScopedModel):
     """A chi đoàn or chi hội: one organization's branch in a hamlet (or, if professional, a commune)."""
 
     organization = models.ForeignKey(
@@ -221,7 +222,7 @@ class Branch(ScopedModel):
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
     scope_path = "area__path"
 
     class Meta:
@@ -259,7 +260,7 @@ class OfficerRole(models.TextChoices):
     COMMITTEE = "committee", _("Committee member")
 
 
-class Officer(ScopedModel):
+class Officer(VersionedModel, ScopedModel):
     """A person holding a role in a branch's committee for a period."""
 
     branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="officers")
@@ -270,7 +271,7 @@ class Officer(ScopedModel):
     start_on = models.DateField(_("from"))
     end_on = models.DateField(_("to"), null=True, blank=True, help_text=_("The last day in the role."))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
     scope_path = "branch__area__path"
 
     class Meta:

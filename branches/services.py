@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from branches.models import Area, AreaLevel, Structure
+from branches.models import Area, AreaLevel, Branch, Officer, Structure
+from core.concurrency import save_changes
 
 OFFICIAL_AREAS_DIR = Path(__file__).resolve().parent / "data"
 # The fields the official data file decides; everything else on an Area is left alone.
@@ -187,3 +189,69 @@ def _move_descendants(moved: dict[str, str], *, loaded: set[str], history: dict)
         area.path = moved[old_path] + area.path[len(old_path) :]
     if below:
         bulk_update_with_history(list(below.values()), Area, ["path"], batch_size=BATCH_SIZE, **history)
+
+
+# ---------------------------------------------------------------------------
+# Hamlets, branches and officers, as the pages change them
+
+
+@transaction.atomic
+def create_hamlet(*, commune: Area, code: str, name: str, unit_type: str) -> Area:
+    if commune.level != AreaLevel.COMMUNE:
+        raise ValidationError(_("Hamlets are added to a commune."))
+    hamlet = Area(parent=commune, level=AreaLevel.HAMLET, code=code, name=name, unit_type=unit_type)
+    hamlet.full_clean()
+    hamlet.save()
+    return hamlet
+
+
+@transaction.atomic
+def update_hamlet(*, hamlet: Area, expected_version: int | None, code: str, name: str, unit_type: str) -> Area:
+    """Rename or recode a hamlet; official units (provinces, districts, communes) come from load_areas."""
+    if hamlet.level != AreaLevel.HAMLET:
+        raise ValidationError(_("Only hamlets are changed here; official units come from the statistics office."))
+    return save_changes(
+        hamlet, expected_version=expected_version, values={"code": code, "name": name, "unit_type": unit_type}
+    )
+
+
+BRANCH_FIELDS = ("organization", "area", "name", "code", "kind", "founded_on", "dissolved_on")
+
+
+@transaction.atomic
+def create_branch(**fields) -> Branch:
+    branch = Branch(**{name: fields[name] for name in BRANCH_FIELDS if name in fields})
+    branch.full_clean()
+    branch.save()
+    return branch
+
+
+@transaction.atomic
+def update_branch(*, branch: Branch, expected_version: int | None, **fields) -> Branch:
+    values = {name: fields[name] for name in BRANCH_FIELDS if name in fields}
+    if "organization" in values and values["organization"] != branch.organization and branch.memberships.exists():
+        raise ValidationError({"organization": _("A branch with members cannot move to another organization.")})
+    return save_changes(branch, expected_version=expected_version, values=values)
+
+
+@transaction.atomic
+def create_officer(
+    *, branch: Branch, person, role: str, start_on: datetime.date, end_on: datetime.date | None = None
+) -> Officer:
+    officer = Officer(branch=branch, person=person, role=role, start_on=start_on, end_on=end_on)
+    officer.full_clean()
+    officer.save()
+    return officer
+
+
+@transaction.atomic
+def update_officer(
+    *,
+    officer: Officer,
+    expected_version: int | None,
+    role: str,
+    start_on: datetime.date,
+    end_on: datetime.date | None,
+) -> Officer:
+    values = {"role": role, "start_on": start_on, "end_on": end_on}
+    return save_changes(officer, expected_version=expected_version, values=values)

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401 - the pages of this app are added here
+from django.urls import path
+
+from . import views
 
 app_name = "branches"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.browse, name="browse"),
+    path("branches/<int:pk>/", views.branch_detail, name="branch"),
+    path("branches/<int:pk>/edit/", views.branch_edit, name="branch_edit"),
+    path("branches/<int:pk>/officers/add/", views.officer_add, name="officer_add"),
+    path("officers/<int:pk>/edit/", views.officer_edit, name="officer_edit"),
+    path("<str:code>/", views.area_detail, name="area"),
+    path("<str:code>/edit/", views.hamlet_edit, name="hamlet_edit"),
+    path("<str:code>/hamlets/add/", views.hamlet_add, name="hamlet_add"),
+    path("<str:code>/branches/add/", views.branch_add, name="branch_add"),
+]

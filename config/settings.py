@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "ratings",
     "meetings",
     "reports",
+    "django_tasks",
+    "django_tasks_db",
+    "workbooks",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +92,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Covering indexes (INCLUDE) speed up reports on PostgreSQL; SQLite keeps the key columns.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -123,6 +128,16 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = BASE_DIR / "media"
+
+# Background work (imports of large workbooks): the tasks API of Django 6 (django.tasks) through
+# its backport; the database backend needs no other server, `manage.py db_worker` runs the tasks.
+# An RQ or Celery backend can replace it in TASKS without touching the code.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# The largest workbook accepted for import, in bytes.
+WORKBOOK_MAX_UPLOAD_SIZE = env.int("WORKBOOK_MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
+# Uploads of more rows than this are read and imported by the task worker.
+WORKBOOK_BACKGROUND_ROWS = env.int("WORKBOOK_BACKGROUND_ROWS", default=2000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, WORKBOOK_MAX_UPLOAD_SIZE + 1_048_576)
 
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")

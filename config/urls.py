@@ -15,5 +15,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("ratings/", include("ratings.urls")),
+    path("imports/", include("workbooks.urls")),
     path("", include("reports.urls")),
 ]

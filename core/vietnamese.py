@@ -58,6 +58,12 @@ def _word_key(words: list[str]) -> tuple[str, str]:
     return "".join(primary), "".join(secondary)
 
 
+def text_key(text: str) -> str:
+    """A digits-only key for any text (an area's name) in the Vietnamese order, tones breaking ties."""
+    primary, tones = _word_key(normalize_spaces(text).split(" "))
+    return f"{primary}00{tones}"
+
+
 def split_name(full_name: str) -> tuple[str, str]:
     """Split a Vietnamese full name into (given name, family and middle names)."""
     words = normalize_spaces(full_name).split(" ")

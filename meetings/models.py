@@ -3,6 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.concurrency import VersionedModel
 from core.scoping import ScopedModel
 
 
@@ -12,7 +13,7 @@ class MeetingKind(models.TextChoices):
     EXTRAORDINARY = "extraordinary", _("Extraordinary")
 
 
-class Meeting(ScopedModel):
+class Meeting(VersionedModel, ScopedModel):
     """A branch meeting, with its attendance measured against the roll on that day."""
 
     branch = models.ForeignKey(
@@ -25,7 +26,7 @@ class Meeting(ScopedModel):
     members_present = models.PositiveIntegerField(_("members present"))
     members_on_roll = models.PositiveIntegerField(_("members on the roll"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
     scope_path = "branch__area__path"
 
     class Meta:
@@ -57,7 +58,7 @@ class MeetingQuality(models.TextChoices):
     POOR = "poor", _("Poor")
 
 
-class CadreVisit(ScopedModel):
+class CadreVisit(VersionedModel, ScopedModel):
     """A higher-level cadre attending a meeting, and the report they file about it."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="visits")
@@ -69,7 +70,7 @@ class CadreVisit(ScopedModel):
     proposals = models.TextField(_("proposals"), blank=True)
     reported_on = models.DateField(_("report filed on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
     scope_path = "meeting__branch__area__path"
 
     class Meta:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import AreaLevel
 from core.admin import AreaFilter, ReadOnlyInlineMixin, ScopedAdmin, folded_words_q
+from workbooks.admin import WorkbookAdminMixin
 
 from . import services
 from .models import Membership, MembershipPeriod, Person, TargetPopulation
@@ -141,7 +142,8 @@ class MembershipAddForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdmin):
+class MembershipAdmin(WorkbookAdminMixin, ScopedAdmin):
+    workbook_kind, workbook_export = "members", True
     list_display = ("person", "organization", "branch", "status", "joined_on", "card_number", "ended_on")
     list_select_related = ("person", "organization", "branch")
     list_filter = (
@@ -224,7 +226,8 @@ class MembershipAdmin(ScopedAdmin):
 
 
 @admin.register(TargetPopulation)
-class TargetPopulationAdmin(ScopedAdmin):
+class TargetPopulationAdmin(WorkbookAdminMixin, ScopedAdmin):
+    workbook_kind = "targets"
     list_display = ("hamlet", "commune", "organization", "year", "count")
     list_select_related = ("hamlet__parent", "organization")
     list_filter = (AreaFilter, "organization", "year")

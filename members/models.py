@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import vietnamese
+from core.concurrency import VersionedModel
 from core.scoping import ScopedModel
 
 cccd_validator = RegexValidator(r"^\d{12}$", _("A CCCD number has exactly 12 digits."))
@@ -16,7 +17,7 @@ class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
 
 
-class Person(ScopedModel):
+class Person(VersionedModel, ScopedModel):
     """Someone who is, was or may become a member of one or more organizations."""
 
     full_name = models.CharField(_("full name"), max_length=100)
@@ -52,12 +53,13 @@ class Person(ScopedModel):
     party_joined_on = models.DateField(_("Party joining date"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["name_key", "sort_key", "given_name"])
+    history = HistoricalRecords(excluded_fields=["name_key", "sort_key", "given_name", "version"])
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["sort_key"]
+        indexes = [models.Index(fields=["party_joined_on"], name="person_party_joined_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_year__gte=1900, birth_year__lte=2100),
@@ -113,7 +115,7 @@ class EndReason(models.TextChoices):
     DECEASED = "deceased", _("Deceased")
 
 
-class Membership(ScopedModel):
+class Membership(VersionedModel, ScopedModel):
     """A person's membership of one organization, from joining to its end.
 
     ``branch`` and ``status`` are the current values; every value they have had, with
@@ -128,6 +130,14 @@ class Membership(ScopedModel):
         "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="memberships"
     )
     joined_on = models.DateField(_("joined on"))
+    joined_branch = models.ForeignKey(
+        "branches.Branch",
+        verbose_name=_("branch joined"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        help_text=_("The branch the member was admitted in."),
+    )
     card_number = models.CharField(_("member card number"), max_length=30, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.PRESENT
@@ -135,16 +145,22 @@ class Membership(ScopedModel):
     introduced_to_party_on = models.DateField(_("introduced to the Party on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=12, choices=EndReason.choices, blank=True)
+    end_note = models.CharField(_("details of the ending"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
     scope_path = "branch__area__path"
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["branch", "person__sort_key"]
-        indexes = [models.Index(fields=["organization", "joined_on"], name="membership_org_joined_idx")]
+        # Reports look up the joinings, endings and Party introductions of a year by date.
+        indexes = [
+            models.Index(fields=["joined_branch", "joined_on"], name="membership_joined_idx"),
+            models.Index(fields=["branch", "ended_on"], name="membership_ended_idx"),
+            models.Index(fields=["introduced_to_party_on"], name="membership_introduced_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "organization"],
@@ -187,14 +203,24 @@ class MembershipPeriod(ScopedModel):
     membership = models.ForeignKey(
         Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="periods"
     )
+    # The membership's person, copied so that reports count distinct people without
+    # joining a million memberships; a membership never changes its person.
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    # False only when the person is known to hold no other membership: such periods count
+    # as one person each, and only the others need the costly distinct count. True is
+    # always safe (merely slower), so bulk writers that do not know may leave it.
+    shares_person = models.BooleanField(default=True, editable=False)
     branch = models.ForeignKey(
         "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="membership_periods"
     )
     status = models.CharField(_("status"), max_length=10, choices=MembershipStatus.choices)
     valid_from = models.DateField(_("from"))
     valid_to = models.DateField(_("until (exclusive)"), null=True, blank=True)
+    change_reason = models.CharField(_("reason for the change"), max_length=255, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["shares_person"])
     scope_path = "branch__area__path"
 
     class Meta:
@@ -202,7 +228,14 @@ class MembershipPeriod(ScopedModel):
         verbose_name_plural = _("membership periods")
         ordering = ["membership", "valid_from"]
         indexes = [
-            models.Index(fields=["branch", "valid_from", "valid_to"], name="period_branch_dates_idx"),
+            # The roll of a date, branch by branch, read from the index alone on PostgreSQL.
+            models.Index(
+                fields=["branch", "valid_from", "valid_to"],
+                include=["status", "shares_person", "person"],
+                name="period_roll_idx",
+            ),
+            # Endings of a year are found by their date.
+            models.Index(fields=["valid_to"], name="period_valid_to_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.utils import timezone
 
 from core.admin import AreaFilter, ReferenceAdmin, ReferenceInlineMixin, ScopedAdmin
+from workbooks.admin import WorkbookAdminMixin
 
+from . import services
 from .models import BranchRating, Grade, RatingScheme, RatingState, SchemeAssignment
 
 
@@ -36,7 +37,8 @@ class SchemeAssignmentAdmin(ReferenceAdmin):
 
 
 @admin.register(BranchRating)
-class BranchRatingAdmin(ScopedAdmin):
+class BranchRatingAdmin(WorkbookAdminMixin, ScopedAdmin):
+    workbook_kind = "ratings"
     """District and commune staff rate up to "submitted"; approved ratings are locked.
 
     Only users who may approve (administrators, provincial officers) are offered the
@@ -92,14 +94,8 @@ class BranchRatingAdmin(ScopedAdmin):
         return field
 
     def save_model(self, request, obj, form, change):
-        now = timezone.now()
-        if obj.state == RatingState.DRAFT:
-            obj.submitted_at = None
-        elif obj.submitted_at is None:
-            obj.submitted_at = now
-        if obj.state == RatingState.APPROVED:
-            if obj.approved_at is None:
-                obj.approved_at, obj.approved_by = now, request.user
-        else:
-            obj.approved_at = obj.approved_by = None
+        # The state moves through ratings.services, which stamps and checks who may move it.
+        target = obj.state
+        obj.state = form.initial.get("state", RatingState.DRAFT) if change else RatingState.DRAFT
         super().save_model(request, obj, form, change)
+        services.move_to_state(rating=obj, state=target, user=request.user)

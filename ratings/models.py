@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.concurrency import VersionedModel
 from core.scoping import ScopedModel
 from members.models import year_validators
 
@@ -88,7 +89,7 @@ class RatingState(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
-class BranchRating(ScopedModel):
+class BranchRating(VersionedModel, ScopedModel):
     """A branch's rating for one year. Approved ratings are locked and count in reports."""
 
     branch = models.ForeignKey(
@@ -118,7 +119,7 @@ class BranchRating(ScopedModel):
         related_name="+",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
     scope_path = "branch__area__path"
 
     class Meta:

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401 - the pages of this app are added here
+from django.urls import path
+
+from . import views
 
 app_name = "ratings"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.grid, name="grid"),
+    path("<str:code>/<int:year>/", views.commune_grid, name="commune_grid"),
+]

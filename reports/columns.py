@@ -85,13 +85,6 @@ def officers_columns(report: Report) -> list[Column]:
     ]
 
 
-TITLES = {
-    "membership": _("Membership and gathering rate"),
-    "ratings": _("Branch ratings"),
-    "meetings": _("Branch meetings"),
-    "officers": _("Officers and allowances"),
-}
-
 COLUMNS = {
     "membership": membership_columns,
     "ratings": ratings_columns,

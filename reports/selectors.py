@@ -7,15 +7,17 @@ organization; Python only combines those few grouped results into rows.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 
-from branches.models import Area, Branch, Organization
-from members.models import EndReason, MembershipPeriod, MembershipStatus, TargetPopulation
+from branches.models import AllowanceRate, Area, AreaLevel, Officer, OfficerRole, Organization
+from meetings.models import CadreVisit, Meeting
+from members.models import EndReason, Membership, MembershipPeriod, MembershipStatus, TargetPopulation
 from members.selectors import in_force_on
+from ratings.models import BranchRating, Grade, RatingState, SchemeAssignment
 
-from .figures import Tally, percent
-from .grouping import RowHeader, row_headers, row_key, subtree
+from .figures import percent
+from .grouping import BranchIndex, RowHeader, Tally, row_headers, row_key, subtree
 
 
 @dataclass
@@ -76,66 +78,47 @@ def membership_report(*, area: Area, on: datetime.date, organization: Organizati
     year_before = _year_before(on)
     organizations = _organizations(organization)
     headers = row_headers(area)
-    tally = Tally()
+    index = BranchIndex(area, organization, _active_on(on))
+    tally = index.tally()
+    periods = MembershipPeriod.objects.filter(branch__in=index.queryset).order_by()
 
-    period_key = row_key(area, "branch__area__path", "branch_id")
-    periods = MembershipPeriod.objects.filter(
-        subtree("branch__area__path", area), _org_filter(organization, "branch__organization_id")
-    )
-
-    branches = Branch.objects.filter(
-        subtree("area__path", area), _active_on(on), _org_filter(organization, "organization_id")
-    )
-    tally.add(
-        branches.values(org=F("organization_id"))
-        .annotate(key=row_key(area, "area__path", "id"), branches=Count("id"))
-        .values("key", "org", "branches"),
-        fields=["branches"],
-    )
-
-    on_date = periods.filter(in_force_on(on))
-    tally.add(
-        on_date.values(org=F("branch__organization_id"))
+    # One pass over the periods in force on either date: the roll now and a year earlier.
+    # Only indexed columns are read (branch_id, not id), so PostgreSQL scans the index alone.
+    tally.add_by_branch(
+        periods.filter(in_force_on(on) | in_force_on(year_before))
+        .values("branch_id")
         .annotate(
-            key=period_key,
-            members=Count("id"),
-            present=Count("id", filter=Q(status=MembershipStatus.PRESENT)),
-            away=Count("id", filter=Q(status=MembershipStatus.AWAY)),
-            stopped=Count("id", filter=Q(status=MembershipStatus.STOPPED)),
-            people=Count("membership__person_id", distinct=True),
-        )
-        .values("key", "org", "members", "present", "away", "stopped", "people"),
-        fields=["members", "present", "away", "stopped", "people"],
+            members=Count("branch_id", filter=in_force_on(on)),
+            present=Count("branch_id", filter=in_force_on(on) & Q(status=MembershipStatus.PRESENT)),
+            away=Count("branch_id", filter=in_force_on(on) & Q(status=MembershipStatus.AWAY)),
+            stopped=Count("branch_id", filter=in_force_on(on) & Q(status=MembershipStatus.STOPPED)),
+            members_year_before=Count("branch_id", filter=in_force_on(year_before)),
+            sole_people=Count("branch_id", filter=in_force_on(on) & Q(shares_person=False)),
+        ),
+        fields=["members", "present", "away", "stopped", "members_year_before", "sole_people"],
     )
-    # A person with memberships in two organizations is one person: distinct people of a
-    # row, and of the whole area, are counted over all organizations at once.
-    people_by_row = {
+    # Distinct people: a person in two organizations counts once. Within one organization
+    # a person holds one membership at a time, so people equal memberships there; across
+    # organizations only the periods of people with several memberships need DISTINCT.
+    shared = periods.filter(in_force_on(on), shares_person=True)
+    shared_by_row = {
         r["key"]: r["people"]
-        for r in on_date.values(key=period_key)
-        .annotate(people=Count("membership__person_id", distinct=True))
+        for r in shared.values(key=row_key(area, "branch__area__path", "branch_id"))
+        .annotate(people=Count("person_id", distinct=True))
         .values("key", "people")
     }
-    people_total = on_date.aggregate(people=Count("membership__person_id", distinct=True))["people"]
-
-    before = periods.filter(in_force_on(year_before))
-    tally.add(
-        before.values(org=F("branch__organization_id"))
-        .annotate(key=period_key, members_year_before=Count("id"))
-        .values("key", "org", "members_year_before"),
-        fields=["members_year_before"],
-    )
+    shared_total = shared.aggregate(people=Count("person_id", distinct=True))["people"]
 
     targets = TargetPopulation.objects.filter(
         subtree("hamlet__path", area), _org_filter(organization, "organization_id"), year=on.year
-    )
-    if area.level == "hamlet":
+    ).order_by()
+    if area.level == AreaLevel.HAMLET:
         # Rows of a hamlet are its branches: each takes its organization's target for the hamlet.
         target_by_org = dict(targets.values_list("organization_id").annotate(target=Sum("count")))
         for header in headers:
-            if header.branch is not None and header.branch.organization_id in target_by_org:
-                tally.by_row[header.key][header.branch.organization_id]["target"] += target_by_org[
-                    header.branch.organization_id
-                ]
+            org_id = header.branch.organization_id if header.branch else None
+            if org_id in target_by_org:
+                tally.by_row[header.key][org_id]["target"] += target_by_org[org_id]
     else:
         tally.add(
             targets.values(org=F("organization_id"))
@@ -144,66 +127,58 @@ def membership_report(*, area: Area, on: datetime.date, organization: Organizati
             fields=["target"],
         )
 
-    in_year = {"membership__joined_on__gte": year_start, "membership__joined_on__lte": on}
-    tally.add(
-        periods.filter(valid_from=F("membership__joined_on"), **in_year)
-        .values(org=F("branch__organization_id"))
-        .annotate(key=period_key, joined=Count("id"))
-        .values("key", "org", "joined"),
+    # Events of the year, each counted in the branch the membership was in that day: the
+    # branch joined, the last branch for an ending (it never changes after), else the period's.
+    memberships = Membership.objects.order_by()
+    tally.add_by_branch(
+        memberships.filter(joined_on__range=(year_start, on), joined_branch__in=index.queryset)
+        .values("joined_branch_id")
+        .annotate(joined=Count("id")),
         fields=["joined"],
+        branch_field="joined_branch_id",
     )
-    tally.add_named(
-        periods.filter(
-            valid_to=F("membership__ended_on"), membership__ended_on__gte=year_start, membership__ended_on__lte=on
+    tally.add_by_branch(
+        memberships.filter(ended_on__range=(year_start, on), branch__in=index.queryset)
+        .values("branch_id", "end_reason")
+        .annotate(ended=Count("id")),
+        fields=["ended"],
+        split_by="end_reason",
+    )
+    # Introductions and admissions are few: they are found by their date across all
+    # branches (the date indexes lead), and the index keeps only this area's branches.
+    all_periods = MembershipPeriod.objects.order_by()
+    tally.add_by_branch(
+        all_periods.filter(
+            _contains("membership__introduced_to_party_on"),
+            membership__introduced_to_party_on__range=(year_start, on),
         )
-        .values(org=F("branch__organization_id"), reason=F("membership__end_reason"))
-        .annotate(key=period_key, n=Count("id"))
-        .values("key", "org", "reason", "n"),
-        name_field="reason",
-        count_field="n",
-        prefix="ended_",
-    )
-    contains = lambda date_field: (  # noqa: E731 - a period that contains the date in the field
-        Q(valid_from__lte=F(date_field)) & (Q(valid_to__isnull=True) | Q(valid_to__gt=F(date_field)))
-    )
-    tally.add(
-        periods.filter(
-            contains("membership__introduced_to_party_on"),
-            membership__introduced_to_party_on__gte=year_start,
-            membership__introduced_to_party_on__lte=on,
-        )
-        .values(org=F("branch__organization_id"))
-        .annotate(key=period_key, introduced_to_party=Count("id"))
-        .values("key", "org", "introduced_to_party"),
+        .values("branch_id")
+        .annotate(introduced_to_party=Count("id")),
         fields=["introduced_to_party"],
     )
-    tally.add(
-        periods.filter(
-            contains("membership__person__party_joined_on"),
-            membership__person__party_joined_on__gte=year_start,
-            membership__person__party_joined_on__lte=on,
-        )
-        .values(org=F("branch__organization_id"))
-        .annotate(key=period_key, admitted_to_party=Count("id"))
-        .values("key", "org", "admitted_to_party"),
+    tally.add_by_branch(
+        all_periods.filter(_contains("person__party_joined_on"), person__party_joined_on__range=(year_start, on))
+        .values("branch_id")
+        .annotate(admitted_to_party=Count("id")),
         fields=["admitted_to_party"],
     )
 
     def figures(counts: dict[str, int]) -> dict:
         members, before_count = counts.get("members", 0), counts.get("members_year_before", 0)
         target = counts.get("target")
+        ended_by_reason = {reason: counts.get(f"ended_{reason}", 0) for reason in EndReason.values}
         return {
             "branches": counts.get("branches", 0),
             "members": members,
             "present": counts.get("present", 0),
             "away": counts.get("away", 0),
             "stopped": counts.get("stopped", 0),
-            "people": counts.get("people", 0),
+            "people": members,
             "target": target,
             "gathering_rate": percent(counts.get("present", 0), target),
             "joined": counts.get("joined", 0),
-            "ended": sum(counts.get(f"ended_{reason}", 0) for reason in EndReason.values),
-            "ended_by_reason": {reason: counts.get(f"ended_{reason}", 0) for reason in EndReason.values},
+            "ended": sum(ended_by_reason.values()),
+            "ended_by_reason": ended_by_reason,
             "introduced_to_party": counts.get("introduced_to_party", 0),
             "admitted_to_party": counts.get("admitted_to_party", 0),
             "members_year_before": before_count,
@@ -214,8 +189,8 @@ def membership_report(*, area: Area, on: datetime.date, organization: Organizati
         headers=headers, tally=tally, figures=figures, organizations=organizations, split=organization is None
     )
     for row in rows:
-        row["people"] = people_by_row.get(row["key"], 0)
-    total["people"] = people_total
+        row["people"] = tally.row(row["key"]).get("sole_people", 0) + shared_by_row.get(row["key"], 0)
+    total["people"] = tally.total().get("sole_people", 0) + shared_total
     return Report(
         kind="membership",
         area=area,
@@ -225,6 +200,11 @@ def membership_report(*, area: Area, on: datetime.date, organization: Organizati
         rows=rows,
         total=total,
     )
+
+
+def _contains(date_field: str) -> Q:
+    """Periods that contain the date held in another field."""
+    return Q(valid_from__lte=F(date_field)) & (Q(valid_to__isnull=True) | Q(valid_to__gt=F(date_field)))
 
 
 def _year_before(on: datetime.date) -> datetime.date:
@@ -240,59 +220,35 @@ def _year_before(on: datetime.date) -> datetime.date:
 def ratings_report(
     *, area: Area, year: int, organization: Organization | None = None, include_drafts: bool = False
 ) -> Report:
-    from ratings.models import BranchRating, Grade, RatingState, SchemeAssignment
-
     organizations = _organizations(organization)
     headers = row_headers(area)
-    tally = Tally()
-    year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    start, end = period_bounds(year=year)
     # Branches to rate: those active at some time during the year.
-    should = Branch.objects.filter(
-        subtree("area__path", area),
-        _org_filter(organization, "organization_id"),
-        Q(founded_on__isnull=True) | Q(founded_on__lte=year_end),
-        Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=year_start),
-    )
-    tally.add(
-        should.values(org=F("organization_id"))
-        .annotate(key=row_key(area, "area__path", "id"), should_rate=Count("id"))
-        .values("key", "org", "should_rate"),
-        fields=["should_rate"],
-    )
-    ratings = BranchRating.objects.filter(year=year, branch__in=should)
+    index = BranchIndex(area, organization, _active_during(start, end))
+    tally = index.tally()
+    ratings = BranchRating.objects.filter(year=year, branch__in=index.queryset.filter(_active_during(start, end)))
     if not include_drafts:
         ratings = ratings.filter(state=RatingState.APPROVED)
-    tally.add_named(
-        ratings.values(org=F("branch__organization_id"), grade_code=F("grade__code"))
-        .annotate(key=row_key(area, "branch__area__path", "branch_id"), n=Count("id"))
-        .values("key", "org", "grade_code", "n"),
-        name_field="grade_code",
-        count_field="n",
-        prefix="grade_",
+    tally.add_by_branch(
+        ratings.order_by().values("branch_id", grade_code=F("grade__code")).annotate(grade=Count("id")),
+        fields=["grade"],
+        split_by="grade_code",
     )
-    # The grades of every scheme the organizations use that year, best first.
-    assignments = SchemeAssignment.objects.filter(
-        organization__in=[org.pk for org in organizations], from_year__lte=year
-    ).order_by("organization_id", "-from_year")
-    scheme_ids = set(dict(reversed(assignments.values_list("organization_id", "scheme_id"))).values())
-    grades = list(
-        Grade.objects.filter(scheme_id__in=scheme_ids).order_by("order", "scheme_id").values("code", "label")
-    )
-    grade_codes = list(dict.fromkeys(g["code"] for g in grades))
+    grades = _grades_in_use(organizations, year)
 
     def figures(counts: dict[str, int]) -> dict:
-        should_rate = counts.get("should_rate", 0)
-        rated = sum(counts.get(f"grade_{code}", 0) for code in grade_codes)
+        should_rate = counts.get("branches", 0)
+        rated = sum(counts.get(f"grade_{g['code']}", 0) for g in grades)
         return {
             "branches": should_rate,
             "rated": rated,
             "not_rated": should_rate - rated,
             "grades": {
-                code: {
-                    "count": counts.get(f"grade_{code}", 0),
-                    "percent": percent(counts.get(f"grade_{code}", 0), rated),
+                g["code"]: {
+                    "count": counts.get(f"grade_{g['code']}", 0),
+                    "percent": percent(counts.get(f"grade_{g['code']}", 0), rated),
                 }
-                for code in grade_codes
+                for g in grades
             },
         }
 
@@ -307,12 +263,19 @@ def ratings_report(
         organizations=organizations,
         rows=rows,
         total=total,
-        extra={
-            "grades": [
-                {"code": code, "label": next(g["label"] for g in grades if g["code"] == code)} for code in grade_codes
-            ]
-        },
+        extra={"grades": grades},
     )
+
+
+def _grades_in_use(organizations: list[Organization], year: int) -> list[dict]:
+    """The grades of every scheme the organizations use that year, best first (two queries)."""
+    assignments = SchemeAssignment.objects.filter(
+        organization__in=[org.pk for org in organizations], from_year__lte=year
+    ).order_by("organization_id", "-from_year")
+    # The newest assignment of each organization wins: reversed, it is written last.
+    scheme_ids = set(dict(reversed(assignments.values_list("organization_id", "scheme_id"))).values())
+    grades = Grade.objects.filter(scheme_id__in=scheme_ids).order_by("order", "scheme_id").values("code", "label")
+    return list({g["code"]: g for g in reversed(grades)}.values())[::-1]
 
 
 # --- 7.3 Meetings ---------------------------------------------------------------------
@@ -342,59 +305,37 @@ def _active_during(start: datetime.date, end: datetime.date) -> Q:
 def meetings_report(
     *, area: Area, start: datetime.date, end: datetime.date, organization: Organization | None = None
 ) -> Report:
-    from meetings.models import CadreVisit, Meeting
-
     organizations = _organizations(organization)
     headers = row_headers(area)
-    tally = Tally()
     months = (end.year - start.year) * 12 + end.month - start.month + 1
-    branches = Branch.objects.filter(
-        subtree("area__path", area), _org_filter(organization, "organization_id"), _active_during(start, end)
-    )
-    months_met = (
-        Meeting.objects.filter(branch=OuterRef("pk"), held_on__range=(start, end))
-        .annotate(month=ExtractMonth("held_on"), year=ExtractYear("held_on"))
-        .values("branch")
-        .annotate(n=Count(Concat(Cast("year", CharField()), Value("-"), Cast("month", CharField())), distinct=True))
-        .values("n")
-    )
-    branches = branches.annotate(months_met=Coalesce(Subquery(months_met), 0))
-    tally.add(
-        branches.values(org=F("organization_id"))
+    index = BranchIndex(area, organization, _active_during(start, end))
+    tally = index.tally()
+    active = index.queryset.filter(_active_during(start, end))
+    meetings = Meeting.objects.filter(branch__in=active, held_on__range=(start, end)).order_by()
+    met_months = (
+        meetings.annotate(month=ExtractMonth("held_on"), year=ExtractYear("held_on"))
+        .values("branch_id")
         .annotate(
-            key=row_key(area, "area__path", "id"),
-            branches=Count("id"),
-            met_every_month=Count("id", filter=Q(months_met__gte=months)),
-            without_meeting=Count("id", filter=Q(months_met=0)),
-        )
-        .values("key", "org", "branches", "met_every_month", "without_meeting"),
-        fields=["branches", "met_every_month", "without_meeting"],
-    )
-    meetings = Meeting.objects.filter(
-        subtree("branch__area__path", area),
-        _org_filter(organization, "branch__organization_id"),
-        held_on__range=(start, end),
-    )
-    tally.add(
-        meetings.values(org=F("branch__organization_id"))
-        .annotate(
-            key=row_key(area, "branch__area__path", "branch_id"),
             meetings=Count("id"),
             attended=Sum("members_present"),
             on_roll=Sum("members_on_roll"),
+            months_met=Count(Concat(Cast("year", CharField()), Value("-"), Cast("month", CharField())), distinct=True),
         )
-        .values("key", "org", "meetings", "attended", "on_roll"),
-        fields=["meetings", "attended", "on_roll"],
     )
-    tally.add(
+    results = list(met_months)
+    tally.add_by_branch(results, fields=["meetings", "attended", "on_roll"])
+    tally.add_by_branch(
+        [
+            {"branch_id": r["branch_id"], "met_any": 1, "met_every_month": int(r["months_met"] >= months)}
+            for r in results
+        ],
+        fields=["met_any", "met_every_month"],
+    )
+    tally.add_by_branch(
         CadreVisit.objects.filter(meeting__in=meetings)
-        .values(org=F("meeting__branch__organization_id"))
-        .annotate(
-            key=row_key(area, "meeting__branch__area__path", "meeting__branch_id"),
-            visits=Count("id"),
-            visit_reports=Count("id", filter=Q(reported_on__isnull=False)),
-        )
-        .values("key", "org", "visits", "visit_reports"),
+        .order_by()
+        .values(branch_id=F("meeting__branch_id"))
+        .annotate(visits=Count("id"), visit_reports=Count("id", filter=Q(reported_on__isnull=False))),
         fields=["visits", "visit_reports"],
     )
 
@@ -407,14 +348,14 @@ def meetings_report(
             "attendance_rate": percent(counts.get("attended", 0), counts.get("on_roll", 0)),
             "visits": counts.get("visits", 0),
             "visit_reports": counts.get("visit_reports", 0),
-            "without_meeting": counts.get("without_meeting", 0),
+            "without_meeting": counts.get("branches", 0) - counts.get("met_any", 0),
         }
 
     rows, total = _assemble(
         headers=headers, tally=tally, figures=figures, organizations=organizations, split=organization is None
     )
     without = (
-        branches.filter(months_met=0)
+        active.exclude(Exists(Meeting.objects.filter(branch=OuterRef("pk"), held_on__range=(start, end))))
         .select_related("area", "organization")
         .order_by("area__path", "organization__sort_order", "code")
     )
@@ -434,39 +375,26 @@ def meetings_report(
 
 
 def officers_report(*, area: Area, year: int, month: int, organization: Organization | None = None) -> Report:
-    from branches.models import AllowanceRate, Officer, OfficerRole
-
     organizations = _organizations(organization)
     headers = row_headers(area)
-    tally = Tally()
     start, end = period_bounds(year=year, month=month)
-    branches = Branch.objects.filter(
-        subtree("area__path", area), _org_filter(organization, "organization_id"), _active_during(start, end)
-    )
+    index = BranchIndex(area, organization, _active_during(start, end))
+    tally = index.tally()
+    active = index.queryset.filter(_active_during(start, end))
     in_office = Q(start_on__lte=end) & (Q(end_on__isnull=True) | Q(end_on__gte=start))
-    has_head = Exists(Officer.objects.filter(in_office, branch=OuterRef("pk"), role=OfficerRole.HEAD))
-    tally.add(
-        branches.annotate(has_head=has_head)
-        .values(org=F("organization_id"))
+    officers = list(
+        Officer.objects.filter(in_office, branch__in=active)
+        .order_by()
+        .values("branch_id")
         .annotate(
-            key=row_key(area, "area__path", "id"),
-            branches=Count("id"),
-            branches_without_head=Count("id", filter=Q(has_head=False)),
-        )
-        .values("key", "org", "branches", "branches_without_head"),
-        fields=["branches", "branches_without_head"],
-    )
-    tally.add(
-        Officer.objects.filter(in_office, branch__in=branches)
-        .values(org=F("branch__organization_id"))
-        .annotate(
-            key=row_key(area, "branch__area__path", "branch_id"),
             heads=Count("id", filter=Q(role=OfficerRole.HEAD)),
             deputies=Count("id", filter=Q(role=OfficerRole.DEPUTY)),
             committee_members=Count("id", filter=Q(role=OfficerRole.COMMITTEE)),
         )
-        .values("key", "org", "heads", "deputies", "committee_members"),
-        fields=["heads", "deputies", "committee_members"],
+    )
+    tally.add_by_branch(officers, fields=["heads", "deputies", "committee_members"])
+    tally.add_by_branch(
+        [{"branch_id": r["branch_id"], "headed": 1} for r in officers if r["heads"]], fields=["headed"]
     )
     # The rate of each role valid in the month; if it changed during the month, the newer one.
     valid = AllowanceRate.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start), valid_from__lte=end)
@@ -483,7 +411,7 @@ def officers_report(*, area: Area, year: int, month: int, organization: Organiza
             "heads": counts.get("heads", 0),
             "deputies": counts.get("deputies", 0),
             "committee_members": counts.get("committee_members", 0),
-            "branches_without_head": counts.get("branches_without_head", 0),
+            "branches_without_head": counts.get("branches", 0) - counts.get("headed", 0),
         }
         row["allowance"] = sum(row[field] * rates.get(role, 0) for role, field in role_fields.items())
         return row

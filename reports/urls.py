@@ -1,7 +1,21 @@
-from django.urls import path
-from django.views.generic import RedirectView
+"""The dashboard ("home", at /) and the reports (namespace "reports", under /reports/).
+
+Each report answers at /reports/<kind>/ (the user's own area, or ?area=CODE) and at
+/reports/<kind>/<code>/ (the drill-down and breadcrumb links); ?format=xlsx|csv downloads it.
+"""
+
+from django.urls import include, path
+
+from . import views
+
+report_patterns = [path("", views.index, name="index")]
+for kind in ("membership", "ratings", "meetings", "officers"):
+    report_patterns += [
+        path(f"{kind}/", views.report_page, {"kind": kind}, name=kind),
+        path(f"{kind}/<str:code>/", views.report_page, {"kind": kind}, name=kind),
+    ]
 
 urlpatterns = [
-    # Until the dashboard exists, the landing page is the admin.
-    path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
+    path("", views.dashboard, name="home"),
+    path("reports/", include((report_patterns, "reports"))),
 ]

@@ -269,6 +269,7 @@ class DemoBuilder:
                     organization_id=last[0].organization_id,
                     branch=last[0],
                     joined_on=m.joined_on,
+                    joined_branch=m.periods[0][0],
                     card_number=m.card_number,
                     status=last[1],
                     introduced_to_party_on=m.introduced_to_party_on,
@@ -282,7 +283,13 @@ class DemoBuilder:
                 for branch, status, start, end in m.periods:
                     periods.append(
                         MembershipPeriod(
-                            membership=m.obj, branch=branch, status=status, valid_from=start, valid_to=end
+                            membership=m.obj,
+                            person=plan.obj,
+                            shares_person=len(plan.memberships) > 1,
+                            branch=branch,
+                            status=status,
+                            valid_from=start,
+                            valid_to=end,
                         )
                     )
         _bulk(periods, MembershipPeriod, self.user)

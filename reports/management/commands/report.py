@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from branches.models import Area, AreaLevel, Organization
 from reports import selectors
-from reports.columns import TITLES, Kind, columns_for
+from reports.columns import Kind
+from reports.labels import TITLES
 from reports.serializers import report_data
+from reports.tables import report_table
 
 KINDS = ["membership", "ratings", "meetings", "officers"]
 FORMATS = ["table", "csv", "json", "xlsx"]
@@ -167,23 +169,19 @@ def _parse_quarter(text: str) -> tuple[int, int]:
     return int(year), int(quarter)
 
 
-def _cell(value, kind: str) -> str:
-    if value is None:
+def _cell(cell) -> str:
+    if cell.value is None:
         return ""
-    text = formats.number_format(
-        value, decimal_pos=2 if kind == Kind.PERCENT else None, use_l10n=True, force_grouping=True
-    )
-    return f"{text}%" if kind == Kind.PERCENT else text
+    percent = cell.kind == Kind.PERCENT
+    text = formats.number_format(cell.value, decimal_pos=2 if percent else None, use_l10n=True, force_grouping=True)
+    return f"{text}%" if percent else text
 
 
 def render_table(report) -> str:
     """A plain-text table for the terminal, with Vietnamese number formats."""
-    columns = columns_for(report)
-    header = [_("Code"), _("Name"), *[f"{c.group} {c.label}".strip() for c in columns]]
-    lines = [
-        [row["area_code"], row["area_name"], *[_cell(c.value(row), c.kind) for c in columns]] for row in report.rows
-    ]
-    lines.append(["", _("Total"), *[_cell(c.value(report.total), c.kind) for c in columns]])
+    table = report_table(report, total_label=_("Total"))
+    header = [_("Code"), _("Name"), *[f"{c.group} {c.label}".strip() for c in table.columns]]
+    lines = [[line.code, line.name, *[_cell(cell) for cell in line.cells]] for line in [*table.lines, table.total]]
     widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
 
     def fmt(line):

@@ -1,0 +1,92 @@
+"""Reads for the area and branch pages; each runs a fixed number of queries."""
+
+import datetime
+
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+
+from meetings.models import Meeting
+from members.models import Membership, MembershipStatus
+from ratings.models import BranchRating
+
+from .models import Area, AreaLevel, Branch, Officer, OfficerRole
+
+
+class SubqueryCount(Subquery):
+    """The number of rows of a correlated subquery, as a column of the outer query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
+def _count(queryset) -> SubqueryCount:
+    return SubqueryCount(queryset.order_by().values("pk"))
+
+
+def active_q(on: datetime.date, prefix: str = "") -> Q:
+    """Branches founded by ``on`` (or with no date) and not dissolved by then."""
+    return (Q(**{f"{prefix}founded_on__isnull": True}) | Q(**{f"{prefix}founded_on__lte": on})) & (
+        Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": on})
+    )
+
+
+def open_memberships() -> QuerySet[Membership]:
+    return Membership.objects.filter(ended_on__isnull=True)
+
+
+def child_areas(*, area: Area, user) -> QuerySet[Area]:
+    """The areas just below ``area``, each with the branches and current members of its subtree."""
+    branches = Branch.objects.filter(area__path__startswith=OuterRef("path"), dissolved_on__isnull=True)
+    members = open_memberships().filter(branch__area__path__startswith=OuterRef("path"))
+    return (
+        Area.objects.visible_to(user)
+        .filter(parent=area)
+        .annotate(branch_count=_count(branches), member_count=_count(members))
+        .order_by("name")
+    )
+
+
+def branches_of(*, area: Area, user) -> QuerySet[Branch]:
+    """The branches that sit on ``area`` itself, with their current members."""
+    return (
+        Branch.objects.visible_to(user)
+        .filter(area=area)
+        .select_related("organization")
+        .annotate(member_count=_count(open_memberships().filter(branch=OuterRef("pk"))))
+        .order_by("organization__sort_order", "name")
+    )
+
+
+def branch_status_counts(branch: Branch) -> dict[str, int]:
+    """Current members of the branch by status (one query)."""
+    rows = open_memberships().filter(branch=branch).values("status").annotate(n=Count("pk")).order_by()
+    counts = dict.fromkeys(MembershipStatus.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+ROLE_RANK = Case(
+    When(role=OfficerRole.HEAD, then=Value(1)),
+    When(role=OfficerRole.DEPUTY, then=Value(2)),
+    default=Value(3),
+)
+
+
+def branch_officers(branch: Branch) -> QuerySet[Officer]:
+    """Serving officers first (head, deputies, committee), then former ones, latest first."""
+    return branch.officers.select_related("person").order_by(
+        F("end_on").desc(nulls_first=True), ROLE_RANK, "-start_on", "person__sort_key"
+    )
+
+
+def branch_recent_meetings(branch: Branch, *, today: datetime.date) -> QuerySet[Meeting]:
+    since = today.replace(day=1) - datetime.timedelta(days=335)
+    since = since.replace(day=1)
+    return branch.meetings.filter(held_on__gte=since).annotate(visit_count=Count("visits")).order_by("-held_on")
+
+
+def branch_ratings(branch: Branch) -> QuerySet[BranchRating]:
+    return branch.ratings.select_related("grade").order_by("-year")
+
+
+def hamlet_choices_for(commune: Area, user) -> QuerySet[Area]:
+    return Area.objects.visible_to(user).filter(parent=commune, level=AreaLevel.HAMLET).order_by("name")

@@ -1,0 +1,224 @@
+"""Area and branch pages: browse the area tree down to a branch, add and change hamlets, branches, officers."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.navigation import area_breadcrumbs
+from core.vietnamese import text_key
+from core.views import require_editor, run_service
+
+from . import selectors, services
+from .forms import BranchForm, HamletForm, OfficerForm
+from .models import Area, AreaLevel, Branch, Officer
+
+
+def _area(request, code: str) -> Area:
+    return get_object_or_404(Area.objects.visible_to(request.user), code=code)
+
+
+def _branch(request, pk: int) -> Branch:
+    return get_object_or_404(Branch.objects.visible_to(request.user).select_related("organization", "area"), pk=pk)
+
+
+def _branch_crumbs(branch: Branch, user, *extra: dict) -> list[dict]:
+    crumbs = area_breadcrumbs(branch.area, "branches:area", user=user)
+    crumbs.append({"label": branch.name, "url": reverse("branches:branch", args=[branch.pk])})
+    return crumbs + list(extra)
+
+
+def browse(request):
+    """The user's own area; an administrator without one starts from the provinces."""
+    if request.user.area_id is not None:
+        return redirect("branches:area", code=request.user.area.code)
+    provinces = Area.objects.visible_to(request.user).filter(level=AreaLevel.PROVINCE).order_by("name")
+    return render(request, "branches/browse.html", {"provinces": provinces})
+
+
+def area_detail(request, code: str):
+    area = _area(request, code)
+    context = {
+        "area": area,
+        "children": sorted(selectors.child_areas(area=area, user=request.user), key=lambda a: text_key(a.name)),
+        "branches": list(selectors.branches_of(area=area, user=request.user)),
+        "breadcrumbs": area_breadcrumbs(area, "branches:area", user=request.user),
+        "may_add_hamlet": area.level == AreaLevel.COMMUNE and request.user.can_edit,
+        "may_add_branch": area.level in (AreaLevel.COMMUNE, AreaLevel.HAMLET) and request.user.can_edit,
+        "current_year": timezone.localdate().year,
+    }
+    return render(request, "branches/area_detail.html", context)
+
+
+def branch_detail(request, pk: int):
+    branch = _branch(request, pk)
+    today = timezone.localdate()
+    context = {
+        "branch": branch,
+        "officers": list(selectors.branch_officers(branch)),
+        "status_counts": selectors.branch_status_counts(branch),
+        "meetings": list(selectors.branch_recent_meetings(branch, today=today)),
+        "ratings": list(selectors.branch_ratings(branch)),
+        "breadcrumbs": _branch_crumbs(branch, request.user),
+    }
+    return render(request, "branches/branch_detail.html", context)
+
+
+def hamlet_add(request, code: str):
+    commune = _area(request, code)
+    require_editor(request.user)
+    if commune.level != AreaLevel.COMMUNE:
+        messages.error(request, _("Hamlets are added to a commune."))
+        return redirect("branches:area", code=commune.code)
+    form = HamletForm(request.POST or None, instance=Area(parent=commune, level=AreaLevel.HAMLET))
+    if request.method == "POST" and form.is_valid():
+        fields = form.cleaned_data
+        hamlet = run_service(
+            form,
+            lambda: services.create_hamlet(
+                commune=commune, code=fields["code"], name=fields["name"], unit_type=fields["unit_type"]
+            ),
+        )
+        if hamlet is not None:
+            messages.success(request, _("%(area)s was added.") % {"area": hamlet})
+            return redirect("branches:area", code=hamlet.code)
+    crumbs = area_breadcrumbs(commune, "branches:area", user=request.user)
+    return render(
+        request,
+        "branches/form.html",
+        {"form": form, "title": _("Add a hamlet to %(area)s") % {"area": commune}, "breadcrumbs": crumbs},
+    )
+
+
+def hamlet_edit(request, code: str):
+    hamlet = _area(request, code)
+    require_editor(request.user)
+    if hamlet.level != AreaLevel.HAMLET:
+        messages.error(request, _("Only hamlets are changed here; official units come from the statistics office."))
+        return redirect("branches:area", code=hamlet.code)
+    form = HamletForm(request.POST or None, instance=hamlet)
+    if request.method == "POST" and form.is_valid():
+        fields = form.cleaned_data
+        saved = run_service(
+            form,
+            lambda: services.update_hamlet(
+                hamlet=hamlet,
+                expected_version=form.expected_version,
+                code=fields["code"],
+                name=fields["name"],
+                unit_type=fields["unit_type"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("%(area)s was saved.") % {"area": saved})
+            return redirect("branches:area", code=saved.code)
+    crumbs = area_breadcrumbs(hamlet, "branches:area", user=request.user)
+    return render(
+        request,
+        "branches/form.html",
+        {"form": form, "title": _("Change %(area)s") % {"area": hamlet}, "breadcrumbs": crumbs},
+    )
+
+
+def branch_add(request, code: str):
+    area = _area(request, code)
+    require_editor(request.user)
+    form = BranchForm(request.POST or None, instance=Branch(area=area))
+    if request.method == "POST" and form.is_valid():
+        branch = run_service(form, lambda: services.create_branch(area=area, **form.cleaned_data))
+        if branch is not None:
+            messages.success(request, _("%(branch)s was added.") % {"branch": branch})
+            return redirect("branches:branch", pk=branch.pk)
+    crumbs = area_breadcrumbs(area, "branches:area", user=request.user)
+    return render(
+        request,
+        "branches/form.html",
+        {"form": form, "title": _("Add a branch in %(area)s") % {"area": area}, "breadcrumbs": crumbs},
+    )
+
+
+def branch_edit(request, pk: int):
+    branch = _branch(request, pk)
+    require_editor(request.user)
+    form = BranchForm(request.POST or None, instance=branch)
+    if request.method == "POST" and form.is_valid():
+        values = {name: value for name, value in form.cleaned_data.items() if name not in ("version", "organization")}
+        saved = run_service(
+            form, lambda: services.update_branch(branch=branch, expected_version=form.expected_version, **values)
+        )
+        if saved is not None:
+            messages.success(request, _("%(branch)s was saved.") % {"branch": saved})
+            return redirect("branches:branch", pk=saved.pk)
+    return render(
+        request,
+        "branches/form.html",
+        {
+            "form": form,
+            "title": _("Change %(branch)s") % {"branch": branch},
+            "breadcrumbs": _branch_crumbs(branch, request.user),
+        },
+    )
+
+
+def officer_add(request, pk: int):
+    branch = _branch(request, pk)
+    require_editor(request.user)
+    form = OfficerForm(request.POST or None, instance=Officer(branch=branch), branch=branch, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = form.cleaned_data
+        officer = run_service(
+            form,
+            lambda: services.create_officer(
+                branch=branch,
+                person=fields["person"],
+                role=fields["role"],
+                start_on=fields["start_on"],
+                end_on=fields["end_on"],
+            ),
+        )
+        if officer is not None:
+            messages.success(request, _("%(officer)s was added.") % {"officer": officer})
+            return redirect("branches:branch", pk=branch.pk)
+    return render(
+        request,
+        "branches/form.html",
+        {
+            "form": form,
+            "title": _("Add an officer to %(branch)s") % {"branch": branch},
+            "breadcrumbs": _branch_crumbs(branch, request.user),
+        },
+    )
+
+
+def officer_edit(request, pk: int):
+    officer = get_object_or_404(
+        Officer.objects.visible_to(request.user).select_related("branch__area", "person"), pk=pk
+    )
+    require_editor(request.user)
+    branch = officer.branch
+    form = OfficerForm(request.POST or None, instance=officer, branch=branch, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = form.cleaned_data
+        saved = run_service(
+            form,
+            lambda: services.update_officer(
+                officer=officer,
+                expected_version=form.expected_version,
+                role=fields["role"],
+                start_on=fields["start_on"],
+                end_on=fields["end_on"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("%(officer)s was saved.") % {"officer": saved})
+            return redirect("branches:branch", pk=branch.pk)
+    return render(
+        request,
+        "branches/form.html",
+        {
+            "form": form,
+            "title": _("Change %(officer)s") % {"officer": officer},
+            "breadcrumbs": _branch_crumbs(branch, request.user),
+        },
+    )

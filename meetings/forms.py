@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StyledFormMixin, VersionedFormMixin
+
+from .models import CadreVisit, Meeting
+
+
+class MeetingForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    """The roll on the date is counted from the membership history, not typed in."""
+
+    class Meta:
+        model = Meeting
+        fields = ("held_on", "kind", "chaired_by", "members_present", "content")
+        widgets = {"content": forms.Textarea(attrs={"rows": 4})}
+
+
+class VisitForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    """A cadre's visit; the report part (quality, concerns, proposals, date) may come later."""
+
+    class Meta:
+        model = CadreVisit
+        fields = ("cadre_name", "position", "level", "quality", "concerns", "proposals", "reported_on")
+        widgets = {"concerns": forms.Textarea(attrs={"rows": 3}), "proposals": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reported_on") and not cleaned.get("quality"):
+            self.add_error("quality", _("A filed report needs the quality of the meeting."))
+        return cleaned

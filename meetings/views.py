@@ -1,0 +1,157 @@
+"""Meeting pages: the month's overview, a branch's log, a meeting with its cadre visits and their reports."""
+
+import datetime
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Branch
+from core.navigation import area_breadcrumbs
+from core.views import next_month, paginate, parse_month, parse_year, query_without, require_editor, run_service
+
+from . import selectors, services
+from .forms import MeetingForm, VisitForm
+from .models import CadreVisit, Meeting
+
+MEETING_FIELDS = ("held_on", "kind", "chaired_by", "members_present", "content")
+
+
+def _branch(request, pk: int) -> Branch:
+    return get_object_or_404(Branch.objects.visible_to(request.user).select_related("area", "organization"), pk=pk)
+
+
+def _meeting(request, pk: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("branch__area", "branch__organization"), pk=pk
+    )
+
+
+def _crumbs(branch: Branch, user, meeting: Meeting | None = None) -> list[dict]:
+    crumbs = area_breadcrumbs(branch.area, "branches:area", user=user)
+    crumbs.append({"label": branch.name, "url": reverse("branches:branch", args=[branch.pk])})
+    crumbs.append({"label": _("Meetings"), "url": reverse("meetings:branch_log", args=[branch.pk])})
+    if meeting is not None:
+        crumbs.append(
+            {"label": meeting.held_on.strftime("%d/%m/%Y"), "url": reverse("meetings:meeting", args=[meeting.pk])}
+        )
+    return crumbs
+
+
+def overview(request):
+    """For a month: the branches of the user's area with no meeting yet, and visits without a report."""
+    first = parse_month(request.GET.get("month"), default=timezone.localdate())
+    end = next_month(first)
+    no_meeting = paginate(request, selectors.branches_without_meeting(user=request.user, first=first, end=end))
+    no_report = paginate(
+        request, selectors.visits_missing_report(user=request.user, first=first, end=end), param="vpage"
+    )
+    context = {
+        "month": first,
+        "previous_month": (first - datetime.timedelta(days=1)).replace(day=1),
+        "next_month": end,
+        "no_meeting": no_meeting,
+        "no_report": no_report,
+        "query_branches": query_without(request, "page"),
+        "query_visits": query_without(request, "vpage"),
+    }
+    return render(request, "meetings/overview.html", context)
+
+
+def branch_log(request, pk: int):
+    branch = _branch(request, pk)
+    year = parse_year(request.GET.get("year"), default=timezone.localdate().year)
+    context = {
+        "branch": branch,
+        "year": year,
+        "meetings": list(selectors.branch_meetings(branch=branch, year=year)),
+        "breadcrumbs": _crumbs(branch, request.user),
+    }
+    return render(request, "meetings/branch_log.html", context)
+
+
+def meeting_add(request, pk: int):
+    branch = _branch(request, pk)
+    require_editor(request.user)
+    form = MeetingForm(request.POST or None, instance=Meeting(branch=branch))
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in MEETING_FIELDS}
+        meeting = run_service(form, lambda: services.log_meeting(branch=branch, **values))
+        if meeting is not None:
+            messages.success(
+                request, _("The meeting of %(date)s was logged.") % {"date": meeting.held_on.strftime("%d/%m/%Y")}
+            )
+            return redirect("meetings:meeting", pk=meeting.pk)
+    title = _("Log a meeting of %(branch)s") % {"branch": branch}
+    return render(
+        request, "meetings/form.html", {"form": form, "title": title, "breadcrumbs": _crumbs(branch, request.user)}
+    )
+
+
+def meeting_detail(request, pk: int):
+    meeting = _meeting(request, pk)
+    context = {
+        "meeting": meeting,
+        "visits": list(meeting.visits.order_by("pk")),
+        "breadcrumbs": _crumbs(meeting.branch, request.user, meeting),
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+def meeting_edit(request, pk: int):
+    meeting = _meeting(request, pk)
+    require_editor(request.user)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in MEETING_FIELDS}
+        saved = run_service(
+            form, lambda: services.update_meeting(meeting=meeting, expected_version=form.expected_version, **values)
+        )
+        if saved is not None:
+            messages.success(
+                request, _("The meeting of %(date)s was saved.") % {"date": saved.held_on.strftime("%d/%m/%Y")}
+            )
+            return redirect("meetings:meeting", pk=saved.pk)
+    title = _("Change the meeting of %(date)s") % {"date": meeting.held_on.strftime("%d/%m/%Y")}
+    crumbs = _crumbs(meeting.branch, request.user, meeting)
+    return render(request, "meetings/form.html", {"form": form, "title": title, "breadcrumbs": crumbs})
+
+
+def visit_add(request, pk: int):
+    meeting = _meeting(request, pk)
+    require_editor(request.user)
+    form = VisitForm(request.POST or None, instance=CadreVisit(meeting=meeting))
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in services.VISIT_FIELDS}
+        visit = run_service(form, lambda: services.add_visit(meeting=meeting, **values))
+        if visit is not None:
+            messages.success(request, _("The visit of %(cadre)s was recorded.") % {"cadre": visit.cadre_name})
+            return redirect("meetings:meeting", pk=meeting.pk)
+    title = _("A cadre's visit to the meeting of %(date)s") % {"date": meeting.held_on.strftime("%d/%m/%Y")}
+    crumbs = _crumbs(meeting.branch, request.user, meeting)
+    return render(request, "meetings/form.html", {"form": form, "title": title, "breadcrumbs": crumbs})
+
+
+def visit_edit(request, pk: int):
+    visit = get_object_or_404(
+        CadreVisit.objects.visible_to(request.user).select_related("meeting__branch__area"), pk=pk
+    )
+    require_editor(request.user)
+    meeting = visit.meeting
+    form = VisitForm(request.POST or None, instance=visit)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in services.VISIT_FIELDS}
+        saved = run_service(
+            form, lambda: services.update_visit(visit=visit, expected_version=form.expected_version, **values)
+        )
+        if saved is not None:
+            messages.success(request, _("The report of %(cadre)s was saved.") % {"cadre": saved.cadre_name})
+            return redirect("meetings:meeting", pk=meeting.pk)
+    title = _("Report of %(cadre)s on the meeting of %(date)s") % {
+        "cadre": visit.cadre_name,
+        "date": meeting.held_on.strftime("%d/%m/%Y"),
+    }
+    crumbs = _crumbs(meeting.branch, request.user, meeting)
+    return render(request, "meetings/form.html", {"form": form, "title": title, "breadcrumbs": crumbs})

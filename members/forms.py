@@ -1,0 +1,247 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import AreaLevel, Branch, Organization
+from core.forms import DateField, StyledFormMixin, VersionedFormMixin
+
+from . import selectors
+from .models import EndReason, Gender, Membership, MembershipStatus, Person
+from .services import PERSON_FIELDS
+
+
+def branch_choices(user, **filters):
+    return (
+        Branch.objects.visible_to(user)
+        .filter(dissolved_on__isnull=True, **filters)
+        .select_related("organization")
+        .order_by("organization__sort_order", "name")
+    )
+
+
+class BranchChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code})"
+
+
+class MemberFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.order_by("sort_order"),
+        required=False,
+        empty_label=_("All"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Current members")), *MembershipStatus.choices, (selectors.ENDED, _("Former members"))],
+    )
+    gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", _("Any")), *Gender.choices])
+    age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=130)
+    age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=130)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": _("e.g. nguyen van anh"), "autofocus": True, "type": "search"}
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("age_min"), cleaned.get("age_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("age_max", _("The upper age cannot be below the lower one."))
+        return cleaned
+
+
+class PersonForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    """A person's details; the birth year is taken from the birth date when that is given."""
+
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["birth_year"].required = False
+        self.fields["residence"].queryset = (
+            self.fields["residence"].queryset.visible_to(user).filter(level=AreaLevel.HAMLET).select_related("parent")
+        )
+        self.fields["residence"].label_from_instance = lambda area: f"{area} – {area.parent}"
+        if not user.can_edit:
+            # Personal numbers are shown only to those who may change the person.
+            for name in ("cccd", "phone"):
+                self.fields.pop(name, None)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("birth_date"):
+            cleaned["birth_year"] = cleaned["birth_date"].year
+            self.instance.birth_year = cleaned["birth_year"]
+            self.errors.pop("birth_year", None)
+        elif not cleaned.get("birth_year") and "birth_date" not in self.errors:
+            self.add_error("birth_year", _("Give the birth date, or at least the birth year."))
+        if cleaned.get("cccd") == "":
+            cleaned["cccd"] = None
+        return cleaned
+
+    def person_values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in PERSON_FIELDS if name in self.fields}
+
+
+class MembershipFieldsMixin(forms.Form):
+    """The first period of a membership: branch, joining date, status, card."""
+
+    branch = BranchChoiceField(label=_("Branch"), queryset=Branch.objects.none())
+    joined_on = DateField(label=_("Joined on"))
+    status = forms.ChoiceField(label=_("Status"), choices=MembershipStatus.choices, initial=MembershipStatus.PRESENT)
+    card_number = forms.CharField(label=_("Member card number"), max_length=30, required=False)
+    introduced_to_party_on = DateField(label=_("Introduced to the Party on"), required=False)
+
+    def set_branches(self, user, **filters) -> None:
+        self.fields["branch"].queryset = branch_choices(user, **filters)
+
+    def clean(self):
+        cleaned = super().clean()
+        branch, joined_on = cleaned.get("branch"), cleaned.get("joined_on")
+        if branch is not None and joined_on is not None and branch.founded_on and joined_on < branch.founded_on:
+            self.add_error("joined_on", _("The branch was not founded yet on that date."))
+        return cleaned
+
+
+class NewMemberForm(MembershipFieldsMixin, PersonForm):
+    """A new person with their first membership; warns of a possible duplicate before saving."""
+
+    confirm_new_person = forms.BooleanField(
+        label=_("This is a different person: save anyway"),
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.set_branches(user)
+        self.duplicates = []
+        # The confirmation is offered only once a possible duplicate was shown.
+        self.fields["confirm_new_person"].widget = forms.HiddenInput()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.duplicates = list(
+            selectors.possible_duplicates(
+                user=self.user,
+                full_name=cleaned.get("full_name", ""),
+                birth_date=cleaned.get("birth_date"),
+                birth_year=cleaned.get("birth_year"),
+                cccd=cleaned.get("cccd") or "",
+            )
+        )
+        same_cccd = [person for person in self.duplicates if cleaned.get("cccd") and person.cccd == cleaned["cccd"]]
+        if same_cccd:
+            self.add_error("cccd", _("This CCCD number is already recorded for %(name)s.") % {"name": same_cccd[0]})
+        elif self.duplicates and not cleaned.get("confirm_new_person"):
+            self.fields["confirm_new_person"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
+            raise ValidationError(
+                _(
+                    "A person with the same name and birth date is already recorded. "
+                    "Open their page to add a membership, or confirm that this is someone else."
+                ),
+                code="possible_duplicate",
+            )
+        return cleaned
+
+
+class AddMembershipForm(MembershipFieldsMixin, StyledFormMixin, forms.Form):
+    """Another organization for a person already recorded."""
+
+
+class MembershipForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ("card_number", "introduced_to_party_on", "note")
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class MembershipChangeForm(VersionedFormMixin, StyledFormMixin, forms.Form):
+    """Base of the transfer, status-change and ending forms: the date, and the membership's version."""
+
+    on = DateField(label=_("From"))
+
+    def __init__(self, *args, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.fields["version"].initial = membership.version
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on < self.membership.joined_on:
+            raise ValidationError(
+                _("The date cannot be before the member joined (%(date)s)."),
+                params={"date": self.membership.joined_on.strftime("%d/%m/%Y")},
+            )
+        return on
+
+
+class TransferForm(MembershipChangeForm):
+    to_branch = BranchChoiceField(label=_("To a branch in your area"), queryset=Branch.objects.none(), required=False)
+    to_branch_code = forms.CharField(
+        label=_("Or, outside your area, the code of the branch"),
+        max_length=30,
+        required=False,
+        help_text=_("As written on the transfer letter."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
+    field_order = ["to_branch", "to_branch_code", "on", "reason"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_branch"].queryset = branch_choices(user, organization=self.membership.organization_id).exclude(
+            pk=self.membership.branch_id
+        )
+        self.fields["on"].label = _("Transfer date")
+
+    def clean(self):
+        cleaned = super().clean()
+        branch, code = cleaned.get("to_branch"), cleaned.get("to_branch_code", "").strip()
+        if branch is None and not code:
+            self.add_error("to_branch", _("Choose the branch, or give the code of a branch outside your area."))
+        elif branch is not None and code:
+            self.add_error("to_branch_code", _("Choose a branch or give a code, not both."))
+        elif code:
+            destination = selectors.transfer_destination(code=code, organization=self.membership.organization)
+            if destination is None:
+                self.add_error(
+                    "to_branch_code",
+                    _("No active branch of %(organization)s has the code “%(code)s”.")
+                    % {"organization": self.membership.organization.short_name, "code": code},
+                )
+            else:
+                cleaned["to_branch"] = destination
+        return cleaned
+
+
+class StatusChangeForm(MembershipChangeForm):
+    status = forms.ChoiceField(label=_("New status"), choices=MembershipStatus.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
+    field_order = ["status", "on", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (value, label) for value, label in MembershipStatus.choices if value != self.membership.status
+        ]
+
+
+class EndForm(MembershipChangeForm):
+    reason = forms.ChoiceField(label=_("Reason"), choices=EndReason.choices)
+    note = forms.CharField(label=_("Details"), max_length=255, required=False)
+    field_order = ["reason", "on", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].label = _("Ended on")
+        self.fields["on"].help_text = _("From this date the member is no longer on the roll.")

@@ -1,0 +1,1 @@
+"""Member pages: search and rolls (search.py), people (people.py), memberships and their history (memberships.py)."""

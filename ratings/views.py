@@ -1,0 +1,143 @@
+"""The yearly rating grid of a commune: staff save drafts and submit, approvers approve or send back."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from branches.models import Area, AreaLevel
+from core.navigation import area_breadcrumbs
+from core.views import paginate, parse_year, query_without, require_approver, require_editor
+
+from . import selectors, services
+from .forms import GridLineForm, ReviewForm
+from .models import RatingState
+
+
+def default_year() -> int:
+    return timezone.localdate().year
+
+
+def grid(request):
+    """The communes of the user's area for a year, with how far their ratings are; a commune's staff go to theirs."""
+    year = parse_year(request.GET.get("year"), default=default_year())
+    area = request.user.area
+    if area is not None and area.level == AreaLevel.COMMUNE:
+        return redirect("ratings:commune_grid", code=area.code, year=year)
+    context = {
+        "year": year,
+        "page": paginate(request, selectors.communes(user=request.user, year=year)),
+        "query": query_without(request, "page"),
+    }
+    return render(request, "ratings/communes.html", context)
+
+
+def commune_grid(request, code: str, year: int):
+    if not 1900 <= year <= 2100:
+        raise Http404
+    commune = get_object_or_404(Area.objects.visible_to(request.user), code=code, level=AreaLevel.COMMUNE)
+    rows = selectors.grid_rows(commune=commune, year=year, user=request.user)
+    action = request.POST.get("action") if request.method == "POST" else None
+    data = request.POST if action in ("save", "submit") else None
+    lines = [GridLineForm(data, row=row, editable=request.user.can_edit) for row in rows]
+    review = ReviewForm(request.POST if action in ("approve", "send_back") else None)
+    errors: list[str] = []
+    if action in ("save", "submit"):
+        require_editor(request.user)
+        if all(line.is_valid() for line in lines):
+            try:
+                result = services.save_grid(
+                    user=request.user, year=year, lines=_grid_lines(lines), submit=action == "submit"
+                )
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                _saved_message(request, result, submitted=action == "submit")
+                return redirect("ratings:commune_grid", code=commune.code, year=year)
+        else:
+            errors = [_("Some lines have errors; nothing was saved.")]
+    elif action in ("approve", "send_back"):
+        require_approver(request.user)
+        chosen = _chosen(request, rows)
+        if not chosen:
+            errors = [_("Tick the submitted lines to approve or send back.")]
+        elif review.is_valid():
+            try:
+                count = services.review_ratings(
+                    user=request.user,
+                    ratings=[row.rating for row in chosen],
+                    approve=action == "approve",
+                    comment=review.cleaned_data["comment"],
+                    versions=_versions(request, chosen),
+                )
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                template = (
+                    ngettext("%(count)s rating was approved.", "%(count)s ratings were approved.", count)
+                    if action == "approve"
+                    else ngettext("%(count)s rating was sent back.", "%(count)s ratings were sent back.", count)
+                )
+                messages.success(request, template % {"count": count})
+                return redirect("ratings:commune_grid", code=commune.code, year=year)
+    crumbs = area_breadcrumbs(commune, "branches:area", user=request.user)
+    crumbs.append({"label": _("Ratings %(year)s") % {"year": year}, "url": request.path})
+    context = {
+        "commune": commune,
+        "year": year,
+        "lines": lines,
+        "review": review,
+        "errors": errors,
+        "may_edit": request.user.can_edit and any(line.editable for line in lines),
+        "may_review": request.user.can_approve and any(row.state == RatingState.SUBMITTED for row in rows),
+        "breadcrumbs": crumbs,
+        "communes_url": reverse("ratings:grid") + f"?year={year}",
+    }
+    return render(request, "ratings/grid.html", context, status=400 if errors else 200)
+
+
+def _grid_lines(forms: list[GridLineForm]) -> list[services.GridLine]:
+    return [
+        services.GridLine(
+            branch=form.row.branch,
+            rating=form.row.rating,
+            grade=form.chosen_grade(),
+            score=form.cleaned_data.get("score"),
+            note=form.cleaned_data.get("note", ""),
+            expected_version=form.cleaned_data.get("version"),
+        )
+        for form in forms
+        if form.editable
+    ]
+
+
+def _chosen(request, rows: list[selectors.GridRow]) -> list[selectors.GridRow]:
+    picked = set(request.POST.getlist("selected"))
+    return [row for row in rows if row.state == RatingState.SUBMITTED and str(row.rating.pk) in picked]
+
+
+def _versions(request, rows: list[selectors.GridRow]) -> dict[int, int]:
+    versions = {}
+    for row in rows:
+        value = request.POST.get(f"b{row.branch.pk}-version", "")
+        if value.isdigit():
+            versions[row.rating.pk] = int(value)
+    return versions
+
+
+def _saved_message(request, result: services.GridResult, *, submitted: bool) -> None:
+    if submitted:
+        text = ngettext(
+            "%(count)s rating was submitted for approval.",
+            "%(count)s ratings were submitted for approval.",
+            result.submitted,
+        ) % {"count": result.submitted}
+    else:
+        text = ngettext(
+            "%(count)s rating was saved as a draft.", "%(count)s ratings were saved as drafts.", result.saved
+        ) % {"count": result.saved}
+    messages.success(request, text)

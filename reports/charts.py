@@ -1,0 +1,95 @@
+"""The chart of each report, as plain data for static/js/report-chart.js (passed with json_script).
+
+A spec is ``{"labels": [...], "datasets": [...], "stacked": bool, "unit": "count|percent|money",
+"title": str}``; each dataset has a ``label``, ``data`` (numbers or null) and optionally
+``type`` ("line" for a threshold), ``role`` (a colour hint) and ``order``.
+"""
+
+from decimal import Decimal
+
+from django.utils.formats import localize
+from django.utils.translation import gettext as _
+
+from .selectors import Report
+
+
+def _number(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _labels(report: Report) -> list[str]:
+    return [row["area_name"] for row in report.rows]
+
+
+def membership_chart(report: Report) -> dict:
+    rates = [_number(row["gathering_rate"]) for row in report.rows]
+    datasets = [{"label": _("Gathering rate"), "data": rates, "role": "primary", "order": 2}]
+    threshold = report.organization.gathering_threshold if report.organization else None
+    if threshold is not None:
+        datasets.append(
+            {
+                "label": _("Threshold (%(value)s%%)") % {"value": localize(threshold)},
+                "data": [float(threshold)] * len(rates),
+                "type": "line",
+                "role": "threshold",
+                "order": 1,
+            }
+        )
+    return {"labels": _labels(report), "datasets": datasets, "stacked": False, "unit": "percent"}
+
+
+def ratings_chart(report: Report) -> dict:
+    datasets = [
+        {
+            "label": grade["label"],
+            "data": [_number(row["grades"][grade["code"]]["percent"]) for row in report.rows],
+            "role": f"grade-{index}",
+        }
+        for index, grade in enumerate(report.extra["grades"])
+    ]
+    return {"labels": _labels(report), "datasets": datasets, "stacked": True, "unit": "percent", "max": 100}
+
+
+def meetings_chart(report: Report) -> dict:
+    return {
+        "labels": _labels(report),
+        "datasets": [
+            {"label": _("Meetings held"), "data": [row["meetings"] for row in report.rows], "role": "primary"},
+            {
+                "label": _("Branches that met every month"),
+                "data": [row["met_every_month"] for row in report.rows],
+                "role": "secondary",
+            },
+        ],
+        "stacked": False,
+        "unit": "count",
+    }
+
+
+def officers_chart(report: Report) -> dict:
+    return {
+        "labels": _labels(report),
+        "datasets": [
+            {
+                "label": _("Allowance due (đồng)"),
+                "data": [row["allowance"] for row in report.rows],
+                "role": "primary",
+            }
+        ],
+        "stacked": False,
+        "unit": "money",
+    }
+
+
+CHARTS = {
+    "membership": membership_chart,
+    "ratings": ratings_chart,
+    "meetings": meetings_chart,
+    "officers": officers_chart,
+}
+
+
+def chart_for(report: Report) -> dict:
+    return CHARTS[report.kind](report)

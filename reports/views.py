@@ -1,0 +1,124 @@
+"""The report pages, their downloads, and the dashboard every user lands on.
+
+Views are thin: the form resolves the area (404 outside the user's scope) and the
+period, a selector computes the report in a fixed number of queries, and the page,
+the .xlsx or the CSV draws it.
+"""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from branches.models import OfficerRole
+from core.navigation import area_breadcrumbs
+
+from . import headlines
+from .charts import chart_for
+from .exports import download_name, report_csv, report_xlsx
+from .forms import FORMS, resolve_area
+from .labels import DESCRIPTIONS, KINDS, TITLES, organization_label, period_label, report_title
+from .tables import report_table
+
+# The branches without a meeting listed on the meetings page; the count shows the rest.
+WITHOUT_MEETING_LIMIT = 100
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CARRIED_OVER = ("area", "format")  # parameters a link to another area or format replaces
+
+
+@require_GET
+def index(request):
+    area = resolve_area(request.user, request.GET.get("area"))
+    reports = [
+        {
+            "kind": kind,
+            "title": TITLES[kind],
+            "description": DESCRIPTIONS[kind],
+            "url": _report_url(kind, area),
+        }
+        for kind in KINDS
+    ]
+    return render(request, "reports/index.html", {"reports": reports, "area": area})
+
+
+def _report_url(kind: str, area, query: str = "") -> str:
+    url = reverse(f"reports:{kind}", kwargs={"code": area.code}) if area else reverse(f"reports:{kind}")
+    return f"{url}?{query}" if query else url
+
+
+@require_GET
+def report_page(request, kind: str, code: str | None = None):
+    form = FORMS[kind](request.GET, user=request.user, area_code=code)
+    output = request.GET.get("format", "")
+    if output not in ("", "html", "xlsx", "csv"):
+        raise Http404
+    area = form.area
+    carry_query = _query_without(request, *CARRIED_OVER)
+    context = {
+        "kind": kind,
+        "title": TITLES[kind],
+        "form": form,
+        "area": area,
+        "url_name": f"reports:{kind}",
+        "carry_query": carry_query,
+        "breadcrumbs": _breadcrumbs(request, kind, area, carry_query) if area else [],
+    }
+    if area is None or not form.is_valid():
+        return render(request, f"reports/{kind}.html", context)
+
+    report = form.report()
+    if output == "csv":
+        return _download(report_csv(report).encode("utf-8"), "text/csv; charset=utf-8", download_name(report, "csv"))
+    if output == "xlsx":
+        return _download(report_xlsx(report, user=request.user), XLSX_TYPE, download_name(report, "xlsx"))
+
+    context.update(
+        report=report,
+        table=report_table(report, total_label=_("Total")),
+        chart=chart_for(report),
+        period=period_label(report),
+        organization=organization_label(report),
+        heading=report_title(report),
+    )
+    if kind == "meetings":
+        without = report.extra["branches_without_meeting"].select_related("area__parent")
+        context["branches_without_meeting"] = without[:WITHOUT_MEETING_LIMIT]
+        context["without_meeting_more"] = max(0, report.total["without_meeting"] - WITHOUT_MEETING_LIMIT)
+    if kind == "officers":
+        context["rates"] = [
+            {"role": OfficerRole(role).label, "amount": amount} for role, amount in report.extra["rates"].items()
+        ]
+    return render(request, f"reports/{kind}.html", context)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _query_without(request, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _breadcrumbs(request, kind: str, area, query: str) -> list[dict]:
+    """The area's ancestors within the user's scope, each a link to the same report and period."""
+    crumbs = [{"label": _("Reports"), "url": reverse("reports:index")}]
+    for crumb in area_breadcrumbs(area, f"reports:{kind}", user=request.user):
+        crumbs.append({"label": crumb["label"], "url": f"{crumb['url']}?{query}" if query else crumb["url"]})
+    return crumbs
+
+
+@require_GET
+def dashboard(request):
+    area = resolve_area(request.user, request.GET.get("area"))
+    context = {"area": area}
+    if area is not None:
+        figures = headlines.headline_figures(area, today=timezone.localdate())
+        context.update(figures=figures, links=headlines.links(area, figures))
+    return render(request, "reports/dashboard.html", context)

@@ -1,0 +1,103 @@
+/* Draws the chart of a report page from the data passed with json_script, and wires the
+   print button and the period filter. Numbers follow the page language (531.467; 58,64%). */
+(function () {
+  "use strict";
+
+  var lang = document.documentElement.lang || "vi";
+  var PALETTE = {
+    primary: "#0d6efd",
+    secondary: "#20c997",
+    threshold: "#dc3545",
+    "grade-0": "#198754",
+    "grade-1": "#0dcaf0",
+    "grade-2": "#ffc107",
+    "grade-3": "#dc3545",
+    "grade-4": "#6c757d",
+    "grade-5": "#6f42c1"
+  };
+
+  function formatter(unit) {
+    var options = unit === "percent" ? { maximumFractionDigits: 2 } : { maximumFractionDigits: 0 };
+    var format = new Intl.NumberFormat(lang, options);
+    return function (value) {
+      if (value === null || value === undefined) { return ""; }
+      return format.format(value) + (unit === "percent" ? "%" : "");
+    };
+  }
+
+  function drawChart(canvas) {
+    var source = document.getElementById(canvas.dataset.chart);
+    if (!source || typeof Chart === "undefined") { return; }
+    var spec = JSON.parse(source.textContent);
+    var format = formatter(spec.unit);
+    var datasets = spec.datasets.map(function (dataset) {
+      var colour = PALETTE[dataset.role] || PALETTE.primary;
+      var line = dataset.type === "line";
+      return {
+        type: dataset.type || "bar",
+        label: dataset.label,
+        data: dataset.data,
+        order: dataset.order || 0,
+        backgroundColor: line ? colour : colour + "cc",
+        borderColor: colour,
+        borderWidth: line ? 2 : 1,
+        borderDash: line ? [6, 4] : undefined,
+        pointRadius: line ? 0 : undefined,
+        fill: false
+      };
+    });
+    new Chart(canvas, {
+      type: "bar",
+      data: { labels: spec.labels, datasets: datasets },
+      options: {
+        locale: lang,
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        interaction: { mode: "index", intersect: false },
+        scales: {
+          x: { stacked: !!spec.stacked, ticks: { autoSkip: false, maxRotation: 60 } },
+          y: {
+            stacked: !!spec.stacked,
+            beginAtZero: true,
+            max: spec.max,
+            ticks: { callback: function (value) { return format(value); } }
+          }
+        },
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: {
+            callbacks: {
+              label: function (context) {
+                var value = context.raw;
+                return context.dataset.label + ": " + (value === null ? "–" : format(value));
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  function wirePeriodFilter() {
+    // On the meetings page, show the month or the quarter box as the chosen period needs.
+    var period = document.querySelector("[data-field='period'] select");
+    if (!period) { return; }
+    var month = document.querySelector("[data-field='month']");
+    var quarter = document.querySelector("[data-field='quarter']");
+    function update() {
+      if (month) { month.hidden = period.value !== "month"; }
+      if (quarter) { quarter.hidden = period.value !== "quarter"; }
+    }
+    period.addEventListener("change", update);
+    update();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("canvas[data-chart]").forEach(drawChart);
+    document.querySelectorAll("[data-action='print']").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+    wirePeriodFilter();
+  });
+})();

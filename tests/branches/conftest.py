@@ -1,0 +1,1 @@
+from tests.pages import *  # noqa: F403 - the page fixtures

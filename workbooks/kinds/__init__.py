@@ -1,0 +1,16 @@
+"""One planner per kind of workbook: from parsed rows to row outcomes and writes."""
+
+from ..models import ImportKind
+
+
+def planner_class(kind: str):
+    from . import areas, branches, members, officers, ratings, targets
+
+    return {
+        ImportKind.AREAS: areas.AreaPlanner,
+        ImportKind.BRANCHES: branches.BranchPlanner,
+        ImportKind.MEMBERS: members.MemberPlanner,
+        ImportKind.TARGETS: targets.TargetPlanner,
+        ImportKind.RATINGS: ratings.RatingPlanner,
+        ImportKind.OFFICERS: officers.OfficerPlanner,
+    }[kind]

@@ -1,0 +1,100 @@
+"""Branches (chi đoàn, chi hội) in the hamlets and communes of the user's area."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from branches.models import AreaLevel, Branch, BranchKind, code_validator
+
+from ..columns import BRANCH_KIND_DISPLAY
+from ..models import ImportKind
+from ..plan import Outcome, display
+from .base import Planner, chunks
+
+
+class BranchPlanner(Planner):
+    kind = ImportKind.BRANCHES
+    order = [Branch]
+
+    def build(self, rows, results, writes):
+        organizations = self.organizations()
+        areas = self.visible_areas(row.values["area_code"] for row in rows if "area_code" in row.values)
+        codes = {row.values["branch_code"] for row in rows if "branch_code" in row.values}
+        existing: dict[str, Branch] = {}
+        for chunk in chunks(codes):
+            for branch in Branch.objects.filter(code__in=chunk).select_related("area", "organization"):
+                existing[branch.code] = branch
+        visible = set(self.visible_branches(existing).keys())
+        seen: dict[str, int] = {}
+        for row, result in zip(rows, results, strict=True):
+            values = row.values
+            result.label = values.get("branch_code", "")
+            if self.missing(row, result, "branch_code", "name", "organization", "area_code"):
+                continue
+            org = self.organization(organizations, row, result)
+            code = values["branch_code"]
+            try:
+                code_validator(code)
+            except ValidationError as error:
+                result.refuse(self.header("branch_code"), error.messages[0])
+            area = areas.get(values["area_code"])
+            kind = values.get("kind", BranchKind.RESIDENTIAL)
+            allowed = {AreaLevel.HAMLET} if kind == BranchKind.RESIDENTIAL else {AreaLevel.HAMLET, AreaLevel.COMMUNE}
+            if area is None:
+                result.refuse(
+                    self.header("area_code"),
+                    _("No hamlet or commune with the code “%(code)s” in your area.") % {"code": values["area_code"]},
+                )
+            elif area.level not in allowed:
+                result.refuse(
+                    self.header("area_code"),
+                    _("A residential branch sits in a hamlet; a professional one in a hamlet or a commune."),
+                )
+            if code in seen:
+                result.refuse(self.header("branch_code"), _("The same code is on row %(row)d.") % {"row": seen[code]})
+            seen.setdefault(code, row.number)
+            if result.status == Outcome.REFUSED:
+                continue
+            branch = existing.get(code)
+            if branch is None:
+                writes.create(
+                    Branch(
+                        code=code,
+                        name=values["name"],
+                        organization=org,
+                        area=area,
+                        kind=kind,
+                        founded_on=values.get("founded_on"),
+                    )
+                )
+                self.mark(result, Outcome.CREATED)
+                continue
+            if code not in visible:
+                result.refuse(self.header("branch_code"), _("This code is already used outside your area."))
+                continue
+            if branch.organization_id != org.pk:
+                result.refuse(
+                    self.header("organization"),
+                    _("The branch belongs to %(organization)s; an import does not change it.")
+                    % {"organization": branch.organization.short_name},
+                )
+                continue
+            new = {"name": values["name"], "area_id": area.pk, "kind": kind}
+            if "founded_on" in values:
+                new["founded_on"] = values["founded_on"]
+                if branch.dissolved_on and values["founded_on"] > branch.dissolved_on:
+                    result.refuse(self.header("founded_on"), _("A branch cannot be dissolved before it was founded."))
+                    continue
+            shown = {
+                "name": (branch.name, values["name"]),
+                "area_id": (branch.area.code, area.code),
+                "kind": (BRANCH_KIND_DISPLAY.get(branch.kind), BRANCH_KIND_DISPLAY.get(kind)),
+                "founded_on": (display(branch.founded_on), display(values.get("founded_on"))),
+            }
+            headers = {"name": "name", "area_id": "area_code", "kind": "kind", "founded_on": "founded_on"}
+            for key, value in new.items():
+                if getattr(branch, key) != value:
+                    result.changes.append([self.header(headers[key]), *shown[key]])
+            if writes.update(branch, **new):
+                self.mark(result, Outcome.UPDATED)

@@ -1,0 +1,130 @@
+"""Reads: the batches a user may see, a page of a batch's row outcomes, and exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from branches.models import Branch
+from members.models import Membership
+
+from . import storage
+from .columns import BRANCH_KIND_DISPLAY, GENDER_DISPLAY, STATUS_DISPLAY
+from .models import ImportBatch
+from .plan import Outcome
+
+PAGE_SIZE = 100
+# Refused rows first, then the rows that change something, then the others.
+STATUS_ORDER = {Outcome.REFUSED: 0, Outcome.CREATED: 1, Outcome.UPDATED: 2, Outcome.UNCHANGED: 3}
+
+
+def batches_for(user) -> QuerySet[ImportBatch]:
+    return (
+        ImportBatch.objects.visible_to(user).select_related("created_by").defer("rows", "plan", "changes", "file_data")
+    )
+
+
+@dataclass
+class OutcomeRow:
+    number: int
+    status: str
+    label: str
+    messages: list
+    changes: list
+
+    @property
+    def status_label(self) -> str:
+        return Outcome(self.status).label
+
+
+def outcome_rows(batch: ImportBatch, *, status: str | None = None) -> list[OutcomeRow]:
+    rows = [OutcomeRow(*row) for row in storage.unpack(batch.rows, typed=False) or []]
+    if status:
+        rows = [row for row in rows if row.status == status]
+    rows.sort(key=lambda row: (STATUS_ORDER.get(row.status, 9), row.number))
+    return rows
+
+
+def outcome_page(batch: ImportBatch, *, page: int | str = 1, status: str | None = None) -> Page:
+    return Paginator(outcome_rows(batch, status=status), PAGE_SIZE).get_page(page)
+
+
+# --- exports in the templates' layout ---------------------------------------------------------
+
+
+def branches_for_export(user, *, organization: str | None = None, area_path: str | None = None) -> Iterator[list]:
+    queryset = Branch.objects.visible_to(user).filter(dissolved_on__isnull=True)
+    if organization:
+        queryset = queryset.filter(organization__code=organization)
+    if area_path:
+        queryset = queryset.filter(area__path__startswith=area_path)
+    return branch_rows(queryset)
+
+
+def branch_rows(queryset: QuerySet[Branch]) -> Iterator[list]:
+    """Branches in the layout of the branches template."""
+    fields = ("code", "name", "organization__short_name", "area__code", "kind", "founded_on")
+    for code, name, org, area, kind, founded in (
+        queryset.order_by("area__path", "code").values_list(*fields).iterator(chunk_size=2000)
+    ):
+        yield [code, name, org, area, BRANCH_KIND_DISPLAY.get(kind, kind), founded]
+
+
+def members_for_export(
+    user, *, organization: str | None = None, area_path: str | None = None, branch: str | None = None
+) -> Iterator[list]:
+    """One row per open membership in the user's area; CCCD and phone only for those who may change people."""
+    queryset = Membership.objects.visible_to(user).filter(ended_on__isnull=True)
+    if organization:
+        queryset = queryset.filter(organization__code=organization)
+    if area_path:
+        queryset = queryset.filter(branch__area__path__startswith=area_path)
+    if branch:
+        queryset = queryset.filter(branch__code=branch)
+    return member_rows(queryset, personal=user.can_edit)
+
+
+def member_rows(queryset: QuerySet[Membership], *, personal: bool) -> Iterator[list]:
+    """Open memberships in the layout of the members template; CCCD and phone only if ``personal``."""
+    queryset = queryset.filter(ended_on__isnull=True)
+    fields = (
+        "person__full_name",
+        "person__birth_date",
+        "person__birth_year",
+        "person__gender",
+        "person__ethnicity",
+        "person__religion",
+        "person__cccd",
+        "person__phone",
+        "person__education",
+        "person__occupation",
+        "joined_on",
+        "person__party_joined_on",
+        "branch__code",
+        "status",
+        "note",
+    )
+    ordered = queryset.order_by("branch__area__path", "branch__code", "person__sort_key", "pk")
+    for number, row in enumerate(ordered.values_list(*fields).iterator(chunk_size=2000), start=1):
+        (name, birth_date, birth_year, gender, ethnicity, religion, cccd, phone, education, occupation) = row[:10]
+        joined, party, code, status, note = row[10:]
+        yield [
+            number,
+            name,
+            birth_date or birth_year,
+            GENDER_DISPLAY.get(gender, gender),
+            ethnicity,
+            religion,
+            (cccd or "") if personal else "",
+            phone if personal else "",
+            education,
+            occupation,
+            joined,
+            party,
+            code,
+            STATUS_DISPLAY.get(status, status),
+            note,
+        ]

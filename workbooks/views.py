@@ -1,0 +1,169 @@
+"""Pages for imports and exports. Each view checks the role, reads through selectors and writes through services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from branches.models import Area
+
+from . import selectors, services, templates, undo
+from .forms import ExportForm, UploadForm
+from .models import BatchState, ImportKind
+from .plan import Outcome
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_KINDS = (ImportKind.BRANCHES, ImportKind.MEMBERS)
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _batch(request, pk):
+    return get_object_or_404(selectors.batches_for(request.user), pk=pk)
+
+
+def import_page(request):
+    may_import = request.user.can_edit
+    if request.method == "POST":
+        if not may_import:
+            raise PermissionDenied
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            batch = services.create_batch(
+                kind=form.cleaned_data["kind"], user=request.user, file_name=upload.name, data=upload.read()
+            )
+            services.start_preview(batch=batch)
+            return redirect("workbooks:batch", pk=batch.pk)
+    else:
+        form = UploadForm(initial={"kind": request.GET.get("kind", ImportKind.MEMBERS)})
+    context = {
+        "form": form,
+        "may_import": may_import,
+        "kinds": ImportKind.choices,
+        "export_kinds": [(kind, ImportKind(kind).label) for kind in EXPORT_KINDS],
+        "batches": selectors.batches_for(request.user)[:20],
+        "breadcrumbs": [{"label": _("Excel import"), "url": ""}],
+    }
+    return render(request, "workbooks/import.html", context)
+
+
+def batch_page(request, pk):
+    batch = _batch(request, pk)
+    status = request.GET.get("status") if request.GET.get("status") in Outcome.values else None
+    page = selectors.outcome_page(batch, page=request.GET.get("page", 1), status=status) if batch.rows else None
+    context = {
+        "batch": batch,
+        "page": page,
+        "status": status,
+        "statuses": Outcome.choices,
+        "may_confirm": batch.state == BatchState.PREVIEWED and not batch.refused_count and request.user.can_edit,
+        "may_undo": batch.state == BatchState.IMPORTED and request.user.sees_everything,
+        "breadcrumbs": [
+            {"label": _("Excel import"), "url": reverse("workbooks:import")},
+            {"label": str(batch), "url": ""},
+        ],
+    }
+    return render(request, "workbooks/batch.html", context)
+
+
+@require_GET
+def batch_progress(request, pk):
+    batch = _batch(request, pk)
+    return JsonResponse(
+        {
+            "state": batch.state,
+            "state_label": batch.get_state_display(),
+            "stage": batch.progress_stage,
+            "done": batch.progress_done,
+            "total": batch.progress_total,
+            "percent": batch.progress_percent,
+            "busy": batch.busy,
+            "error": batch.error,
+        }
+    )
+
+
+@require_POST
+def batch_confirm(request, pk):
+    batch = _batch(request, pk)
+    if not request.user.can_edit:
+        raise PermissionDenied
+    try:
+        background = services.start_confirm(batch=batch, user=request.user)
+    except (ValidationError, services.StalePreview) as error:
+        messages.error(request, error.messages[0] if isinstance(error, ValidationError) else str(error))
+    else:
+        if not background:
+            messages.success(request, _("The workbook was imported."))
+    return redirect("workbooks:batch", pk=batch.pk)
+
+
+@require_POST
+def batch_discard(request, pk):
+    batch = _batch(request, pk)
+    if not request.user.can_edit:
+        raise PermissionDenied
+    services.discard_batch(batch=batch)
+    return redirect("workbooks:import")
+
+
+@require_POST
+def batch_undo(request, pk):
+    batch = _batch(request, pk)
+    try:
+        undo.undo_import(batch=batch, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The import was undone."))
+    return redirect("workbooks:batch", pk=batch.pk)
+
+
+@require_GET
+def batch_outcome(request, pk):
+    batch = _batch(request, pk)
+    if not batch.rows:
+        raise Http404
+    labels = {value: str(label) for value, label in Outcome.choices}
+    rows = [[r.number, r.status, r.label, r.messages, r.changes] for r in selectors.outcome_rows(batch)]
+    content = templates.outcome_workbook(rows, status_labels=labels)
+    return xlsx_response(content, f"ket-qua-nhap-{batch.pk}.xlsx")
+
+
+@require_GET
+def template_download(request, kind):
+    if kind not in ImportKind.values:
+        raise Http404
+    return xlsx_response(templates.template(kind), f"mau-{kind}.xlsx")
+
+
+@require_GET
+def export(request, kind):
+    if kind not in EXPORT_KINDS:
+        raise Http404
+    form = ExportForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    area_path = None
+    if data.get("area"):
+        area = get_object_or_404(Area.objects.visible_to(request.user), code=data["area"])
+        area_path = area.path
+    if kind == ImportKind.BRANCHES:
+        rows = selectors.branches_for_export(request.user, organization=data.get("organization"), area_path=area_path)
+    else:
+        rows = selectors.members_for_export(
+            request.user, organization=data.get("organization"), area_path=area_path, branch=data.get("branch")
+        )
+    content = templates.write_workbook(kind, rows)
+    return xlsx_response(content, f"{kind}-{timezone.localdate():%Y%m%d}.xlsx")
