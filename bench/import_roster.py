@@ -193,7 +193,12 @@ def phase(label: str, name: str, batch_id: int, user_id: int, rows: int) -> dict
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=run_phase, args=(name, batch_id, user_id, send))
     child.start()
-    elapsed, peak, counts = receive.recv()
+    send.close()
+    try:
+        elapsed, peak, counts = receive.recv()
+    except EOFError:
+        child.join()
+        sys.exit(f"the {name} phase failed (exit code {child.exitcode}); its traceback is above")
     child.join()
     print(f"{label:<20} {elapsed:6.1f} s  {rows / elapsed:8.0f} rows/s  peak memory {peak:5.0f} MB")
     return counts

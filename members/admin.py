@@ -18,36 +18,7 @@ _NUMBER_SEPARATORS = re.compile(r"[\s.\-]")
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = (
-            "full_name",
-            "birth_date",
-            "birth_year",
-            "gender",
-            "ethnicity",
-            "religion",
-            "cccd",
-            "phone",
-            "residence",
-            "education",
-            "occupation",
-            "party_joined_on",
-            "note",
-        )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "birth_year" in self.fields:
-            self.fields["birth_year"].required = False
-            self.fields["birth_year"].help_text = _("Filled from the birth date when that is known.")
-
-    def clean(self):
-        cleaned = super().clean()
-        if "birth_year" in self.fields and not cleaned.get("birth_year"):
-            if cleaned.get("birth_date"):
-                cleaned["birth_year"] = cleaned["birth_date"].year
-            elif "birth_date" not in self.errors:
-                self.add_error("birth_year", _("Give the birth date, or at least the birth year."))
-        return cleaned
+        fields = services.PERSON_FIELDS
 
 
 class PersonMembershipInline(ReadOnlyInlineMixin, admin.TabularInline):

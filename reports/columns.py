@@ -48,7 +48,7 @@ def membership_columns(report: Report) -> list[Column]:
         Column("introduced_to_party", _("Introduced to the Party")),
         Column("admitted_to_party", _("Admitted to the Party")),
         Column("members_year_before", _("Memberships a year earlier")),
-        Column("members_change", _("Change")),
+        Column("members_change", _("Change in a year")),
     ]
 
 

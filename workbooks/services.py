@@ -26,7 +26,7 @@ from . import bulk, readers, storage
 from .columns import COLUMNS
 from .kinds import planner_class
 from .models import BatchState, ImportBatch
-from .plan import Outcome, Plan, RowResult, Writes
+from .plan import Outcome, Plan, Writes
 from .progress import Progress
 from .readers import UnreadableWorkbook, check_size
 from .table import ParsedRow, read_table
@@ -293,11 +293,17 @@ def confirm_batch(*, batch: ImportBatch, user, progress: Progress | None = None)
             bulk.hold_write_lock(batch)
             rows = _unpack_rows(batch.plan, batch.kind)
             plan = plan_rows(kind=batch.kind, rows=rows, user=batch.created_by, progress=progress)
-            shown = [RowResult.from_list(row) for row in storage.unpack(batch.rows, typed=False)]
-            if plan.signature() != [[r.number, r.status, r.changes] for r in shown]:
+            shown = [
+                [number, status, changes]
+                for number, status, _label, _messages, changes in storage.unpack(batch.rows, typed=False)
+            ]
+            if plan.signature() != shown:
                 raise StalePreview(
                     _("The data changed since the preview; nothing was imported. Preview the file again.")
                 )
+            # The parsed rows and the preview's outcome are no longer needed: free them before writing.
+            del rows, shown
+            plan.rows = []
             changes = _write(plan, user=user, reason=import_reason(batch), progress=progress)
             _finish(batch, plan, changes)
     except Exception:

@@ -1,7 +1,15 @@
 import pytest
+from django.utils import translation
 
 from accounts.models import Role
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in their English source; the Vietnamese catalogue may change."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from members.models import Person
 from workbooks import services
@@ -64,7 +65,10 @@ def test_progress_reports_each_stage_with_counts(world):
     seen = []
     progress = Progress(None, echo=lambda stage, done, total: seen.append((str(stage), done, total)))
     data = roster([member(f"Người {i}", 1990, world.doan_a1.code) for i in range(2500)])
-    result = services.import_workbook(kind="members", data=data, user=world.staff_a, file_name="f", progress=progress)
+    with translation.override("en"):
+        result = services.import_workbook(
+            kind="members", data=data, user=world.staff_a, file_name="f", progress=progress
+        )
     assert result.imported
     stages = [stage for stage, _done, _total in seen]
     assert stages[0] == "Reading the workbook" and ("Reading the workbook", 2000, 2501) in seen

@@ -49,6 +49,8 @@ class Planner:
     def missing(self, row: ParsedRow, result: RowResult, *keys: str) -> bool:
         """Refuse the row if a needed cell is blank; return whether one was."""
         absent = [key for key in keys if key not in row.values]
+        if not absent:
+            return False
         already = {column for column, _message in result.messages}  # a cell that did not parse
         for key in absent:
             if self.header(key) not in already:
