@@ -21,13 +21,6 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 REQUIREMENTS = ROOT / "requirements-dev.txt"
-DEMO_LOGINS = [
-    ("quantri", "Quản trị viên (toàn hệ thống)"),
-    ("tinh87", "Cán bộ tỉnh Đồng Tháp"),
-    ("huyen874", "Cán bộ huyện Thanh Bình"),
-    ("huyen875", "Cán bộ huyện Lấp Vò"),
-]
-DEMO_PASSWORD = "demo12345"
 
 
 def run(*args: str | Path, **kwargs) -> None:
@@ -61,11 +54,8 @@ def serve(argv: list[str]) -> None:
     ensure_environment()
     manage("migrate", "--noinput", "-v", "0")
     manage("seed_demo")
-    print(f"\nỨng dụng: http://{address}/  (Ctrl+C để dừng)")
-    print(f"Tài khoản mẫu, mật khẩu {DEMO_PASSWORD}:")
-    for username, role in DEMO_LOGINS:
-        print(f"  {username:<10} {role}")
-    print(flush=True)
+    # seed_demo has printed the demo logins; the address comes last, where the eye lands.
+    print(f"\nỨng dụng: http://{address}/  (Ctrl+C để dừng)\n", flush=True)
     # The task worker (imports of large workbooks) runs beside the server and stops with it.
     worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker"], cwd=ROOT)
     try:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from branches.models import OfficerRole
 from core.navigation import area_breadcrumbs
+from core.views import query_without
 
 from . import headlines
 from .charts import chart_for
@@ -55,7 +56,7 @@ def report_page(request, kind: str, code: str | None = None):
     if output not in ("", "html", "xlsx", "csv"):
         raise Http404
     area = form.area
-    carry_query = _query_without(request, *CARRIED_OVER)
+    carry_query = query_without(request, *CARRIED_OVER)
     context = {
         "kind": kind,
         "title": TITLES[kind],
@@ -97,13 +98,6 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _query_without(request, *names: str) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
 
 
 def _breadcrumbs(request, kind: str, area, query: str) -> list[dict]:
