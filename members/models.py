@@ -234,8 +234,13 @@ class MembershipPeriod(ScopedModel):
                 include=["status", "shares_person", "person"],
                 name="period_roll_idx",
             ),
-            # Endings of a year are found by their date.
-            models.Index(fields=["valid_to"], name="period_valid_to_idx"),
+            # Distinct people are counted over the periods of people with several memberships.
+            models.Index(
+                fields=["branch", "valid_from", "valid_to"],
+                include=["person"],
+                condition=Q(shares_person=True),
+                name="period_shared_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

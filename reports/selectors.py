@@ -88,14 +88,13 @@ def membership_report(*, area: Area, on: datetime.date, organization: Organizati
         periods.filter(in_force_on(on) | in_force_on(year_before))
         .values("branch_id")
         .annotate(
-            members=Count("branch_id", filter=in_force_on(on)),
             present=Count("branch_id", filter=in_force_on(on) & Q(status=MembershipStatus.PRESENT)),
             away=Count("branch_id", filter=in_force_on(on) & Q(status=MembershipStatus.AWAY)),
             stopped=Count("branch_id", filter=in_force_on(on) & Q(status=MembershipStatus.STOPPED)),
             members_year_before=Count("branch_id", filter=in_force_on(year_before)),
             sole_people=Count("branch_id", filter=in_force_on(on) & Q(shares_person=False)),
         ),
-        fields=["members", "present", "away", "stopped", "members_year_before", "sole_people"],
+        fields=["present", "away", "stopped", "members_year_before", "sole_people"],
     )
     # Distinct people: a person in two organizations counts once. Within one organization
     # a person holds one membership at a time, so people equal memberships there; across
@@ -164,7 +163,9 @@ def membership_report(*, area: Area, on: datetime.date, organization: Organizati
     )
 
     def figures(counts: dict[str, int]) -> dict:
-        members, before_count = counts.get("members", 0), counts.get("members_year_before", 0)
+        # Every membership has one of the three statuses: their sum is the roll.
+        members = counts.get("present", 0) + counts.get("away", 0) + counts.get("stopped", 0)
+        before_count = counts.get("members_year_before", 0)
         target = counts.get("target")
         ended_by_reason = {reason: counts.get(f"ended_{reason}", 0) for reason in EndReason.values}
         return {

@@ -111,9 +111,6 @@ class Migration(migrations.Migration):
             model_name="membership",
             index=models.Index(fields=["introduced_to_party_on"], name="membership_introduced_idx"),
         ),
-        migrations.AddIndex(
-            model_name="membershipperiod", index=models.Index(fields=["valid_to"], name="period_valid_to_idx")
-        ),
         migrations.RemoveIndex(model_name="membershipperiod", name="period_branch_dates_idx"),
         migrations.AddIndex(
             model_name="membershipperiod",
@@ -121,6 +118,15 @@ class Migration(migrations.Migration):
                 fields=["branch", "valid_from", "valid_to"],
                 include=["status", "shares_person", "person"],
                 name="period_roll_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="membershipperiod",
+            index=models.Index(
+                condition=models.Q(("shares_person", True)),
+                fields=["branch", "valid_from", "valid_to"],
+                include=["person"],
+                name="period_shared_idx",
             ),
         ),
         migrations.AddIndex(
