@@ -2,8 +2,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import AuditHistory
 from core.scoping import ScopedQuerySet
 
 
@@ -42,7 +42,7 @@ class User(AbstractUser):
 
     objects = ScopedUserManager()
     # Role and area changes are recorded; the password hash and login times are not.
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = AuditHistory(excluded_fields=["password", "last_login"])
     scope_path = "area__path"
 
     class Meta:

@@ -5,9 +5,9 @@ from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.concurrency import VersionedModel
+from core.history import AuditHistory
 from core.scoping import ScopedModel, ScopedQuerySet
 
 code_validator = RegexValidator(r"^[0-9A-Za-z_.-]+$", _("A code may contain only letters, digits, '.', '_' and '-'."))
@@ -96,7 +96,7 @@ class Area(VersionedModel, ScopedModel):
     )
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = AuditHistory(excluded_fields=["version"])
     objects = AreaQuerySet.as_manager()
     scope_path = "path"
 
@@ -181,7 +181,7 @@ class Organization(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         verbose_name = _("organization")
@@ -222,7 +222,7 @@ class Branch(VersionedModel, ScopedModel):
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = AuditHistory(excluded_fields=["version"])
     scope_path = "area__path"
 
     class Meta:
@@ -271,7 +271,7 @@ class Officer(VersionedModel, ScopedModel):
     start_on = models.DateField(_("from"))
     end_on = models.DateField(_("to"), null=True, blank=True, help_text=_("The last day in the role."))
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = AuditHistory(excluded_fields=["version"])
     scope_path = "branch__area__path"
 
     class Meta:
@@ -313,7 +313,7 @@ class AllowanceRate(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("The last day the rate applies."))
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         verbose_name = _("allowance rate")

@@ -1,9 +1,9 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.concurrency import VersionedModel
+from core.history import AuditHistory
 from core.scoping import ScopedModel
 
 
@@ -26,7 +26,7 @@ class Meeting(VersionedModel, ScopedModel):
     members_present = models.PositiveIntegerField(_("members present"))
     members_on_roll = models.PositiveIntegerField(_("members on the roll"))
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = AuditHistory(excluded_fields=["version"])
     scope_path = "branch__area__path"
 
     class Meta:
@@ -70,7 +70,7 @@ class CadreVisit(VersionedModel, ScopedModel):
     proposals = models.TextField(_("proposals"), blank=True)
     reported_on = models.DateField(_("report filed on"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = AuditHistory(excluded_fields=["version"])
     scope_path = "meeting__branch__area__path"
 
     class Meta:

@@ -2,10 +2,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core import vietnamese
 from core.concurrency import VersionedModel
+from core.history import AuditHistory
 from core.scoping import ScopedModel
 
 cccd_validator = RegexValidator(r"^\d{12}$", _("A CCCD number has exactly 12 digits."))
@@ -23,9 +23,9 @@ class Person(VersionedModel, ScopedModel):
     full_name = models.CharField(_("full name"), max_length=100)
     given_name = models.CharField(_("given name"), max_length=30, editable=False)
     # Accent-free lower-case name for searches that ignore diacritics ("dang" finds "Đặng").
-    name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    name_key = models.CharField(max_length=100, editable=False)
     # Digits-only key for the Vietnamese order: given name, then family and middle names.
-    sort_key = models.CharField(max_length=255, editable=False, db_index=True)
+    sort_key = models.CharField(max_length=255, editable=False)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(
         _("birth year"),
@@ -36,9 +36,7 @@ class Person(VersionedModel, ScopedModel):
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=30, default="Kinh")
     religion = models.CharField(_("religion"), max_length=30, blank=True)
-    cccd = models.CharField(
-        _("CCCD number"), max_length=12, unique=True, null=True, blank=True, validators=[cccd_validator]
-    )
+    cccd = models.CharField(_("CCCD number"), max_length=12, null=True, blank=True, validators=[cccd_validator])
     phone = models.CharField(_("phone"), max_length=15, blank=True)
     residence = models.ForeignKey(
         "branches.Area",
@@ -53,14 +51,22 @@ class Person(VersionedModel, ScopedModel):
     party_joined_on = models.DateField(_("Party joining date"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["name_key", "sort_key", "given_name", "version"])
+    history = AuditHistory(excluded_fields=["name_key", "sort_key", "given_name", "version"])
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["sort_key"]
-        indexes = [models.Index(fields=["party_joined_on"], name="person_party_joined_idx")]
+        # Plain indexes and a unique constraint rather than db_index/unique=True: on PostgreSQL
+        # those add a second, pattern-matching index per column that no query here uses, and
+        # each extra index slows the import of a large roster.
+        indexes = [
+            models.Index(fields=["name_key"], name="person_name_key_idx"),
+            models.Index(fields=["sort_key"], name="person_sort_key_idx"),
+            models.Index(fields=["party_joined_on"], name="person_party_joined_idx"),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["cccd"], name="person_cccd_unique"),
             models.CheckConstraint(
                 condition=Q(birth_year__gte=1900, birth_year__lte=2100),
                 name="person_birth_year_plausible",
@@ -148,7 +154,7 @@ class Membership(VersionedModel, ScopedModel):
     end_note = models.CharField(_("details of the ending"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = AuditHistory(excluded_fields=["version"])
     scope_path = "branch__area__path"
 
     class Meta:
@@ -220,7 +226,7 @@ class MembershipPeriod(ScopedModel):
     valid_to = models.DateField(_("until (exclusive)"), null=True, blank=True)
     change_reason = models.CharField(_("reason for the change"), max_length=255, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["shares_person"])
+    history = AuditHistory(excluded_fields=["shares_person"])
     scope_path = "branch__area__path"
 
     class Meta:
@@ -272,7 +278,7 @@ class TargetPopulation(ScopedModel):
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
     count = models.PositiveIntegerField(_("number of eligible people"))
 
-    history = HistoricalRecords()
+    history = AuditHistory()
     scope_path = "hamlet__path"
 
     class Meta:

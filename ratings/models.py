@@ -2,9 +2,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.concurrency import VersionedModel
+from core.history import AuditHistory
 from core.scoping import ScopedModel
 from members.models import year_validators
 
@@ -15,7 +15,7 @@ class RatingScheme(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         verbose_name = _("rating scheme")
@@ -32,7 +32,7 @@ class Grade(models.Model):
     label = models.CharField(_("label"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"), help_text=_("1 is the best grade."))
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         verbose_name = _("grade")
@@ -65,7 +65,7 @@ class SchemeAssignment(models.Model):
     from_year = models.PositiveSmallIntegerField(_("from year"), validators=year_validators)
 
     objects = SchemeAssignmentQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         verbose_name = _("rating scheme assignment")
@@ -119,7 +119,7 @@ class BranchRating(VersionedModel, ScopedModel):
         related_name="+",
     )
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = AuditHistory(excluded_fields=["version"])
     scope_path = "branch__area__path"
 
     class Meta:

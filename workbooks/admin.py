@@ -18,7 +18,7 @@ from import_export.admin import ImportExportMixin
 from core.admin import NotFoundOutsideScopeMixin, RolePermissionsMixin, has_admin_role, may_edit
 
 from . import selectors, templates
-from .models import ImportBatch, ImportKind
+from .models import BLOB_FIELDS, ImportBatch, ImportKind
 from .views import xlsx_response
 
 
@@ -88,7 +88,7 @@ class ImportBatchAdmin(RolePermissionsMixin, NotFoundOutsideScopeMixin, admin.Mo
     list_select_related = ("created_by",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user).defer("rows", "plan", "changes", "file_data")
+        return super().get_queryset(request).visible_to(request.user).defer(*BLOB_FIELDS)
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,8 @@ built here and written the same fast way: the ORM's INSERTs made the history of 
 
 from __future__ import annotations
 
+import collections
+import itertools
 import operator
 from collections.abc import Iterable
 
@@ -91,6 +93,21 @@ def new(model: type[models.Model], *, refs: dict | None = None, **values) -> Row
     return obj
 
 
+def from_columns(model: type[models.Model], columns: dict[str, list], refs: list | None = None) -> list[Row]:
+    """Rows made from their values column by column (each slot's setter mapped over a column).
+
+    A column left out (the primary key of rows to insert) is None; ``refs`` gives each
+    row's ``_refs``.
+    """
+    cls = row_class(model)
+    count = len(next(iter(columns.values()))) if columns else 0
+    objs = [cls() for _ in range(count)]
+    for name in cls.attnames:
+        collections.deque(map(cls.__dict__[name].__set__, objs, columns.get(name, itertools.repeat(None))), 0)
+    collections.deque(map(Row._refs.__set__, objs, refs or itertools.repeat(None)), 0)
+    return objs
+
+
 def rows(queryset) -> Iterable[Row]:
     """The queryset's objects as rows with every concrete field, read in chunks."""
     from .lookups import stream
@@ -134,9 +151,10 @@ def _reserve_pks(model: type[models.Model], count: int) -> list[int]:
     table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
-            )
+            # The sequence's name first: called in the series, pg_get_serial_sequence ran once per row.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+            sequence = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
             return [row[0] for row in cursor.fetchall()]
         # SQLite has one writer at a time and the import holds the write lock (hold_write_lock),
         # so no one else can take these numbers; AUTOINCREMENT never reuses a deleted row's.

@@ -28,6 +28,9 @@ class BatchState(models.TextChoices):
     UNDONE = "undone", _("Undone")
 
 
+# The batch's stored data, left out of lists of batches.
+BLOB_FIELDS = ("file_data", "rows", "parsed_rows", "planned_writes", "reads", "changes")
+
 # States in which a worker or a request is still busy with the batch.
 BUSY_STATES = (BatchState.QUEUED, BatchState.READING, BatchState.IMPORTING)
 
@@ -36,10 +39,12 @@ class ImportBatch(ScopedModel):
     """One uploaded workbook, from its preview to its import (and its undoing).
 
     The file itself is kept (``file_data``) only while a worker may still need it; the
-    name, SHA-256 and size stay. ``rows`` holds the outcome of every row and ``plan`` the
-    parsed rows the confirmation writes, both as zlib-compressed JSON (see
-    ``workbooks.storage``); ``changes`` holds what the import created and the values it
-    replaced, so that it can be undone exactly.
+    name, SHA-256 and size stay. ``rows`` holds the outcome of every row; until the
+    confirmation, ``parsed_rows`` the rows as read, ``planned_writes`` what the preview
+    would write and ``reads`` the queries that plan rests on, with ``reads_digest``, a
+    digest of their answers (see ``workbooks.keep``); ``changes`` holds what the import
+    created and the values it replaced, so that it can be undone exactly. All are
+    zlib-compressed JSON (see ``workbooks.storage``).
     """
 
     kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
@@ -70,7 +75,10 @@ class ImportBatch(ScopedModel):
     error = models.TextField(_("error"), blank=True)
 
     rows = models.BinaryField(null=True, blank=True, editable=False)
-    plan = models.BinaryField(null=True, blank=True, editable=False)
+    parsed_rows = models.BinaryField(null=True, blank=True, editable=False)
+    planned_writes = models.BinaryField(null=True, blank=True, editable=False)
+    reads = models.BinaryField(null=True, blank=True, editable=False)
+    reads_digest = models.CharField(max_length=64, blank=True, editable=False)
     changes = models.BinaryField(null=True, blank=True, editable=False)
 
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)

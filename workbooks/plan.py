@@ -12,7 +12,6 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from .bulk import model_of
-from .table import ParsedRow
 
 
 class Outcome(TextChoices):
@@ -59,21 +58,19 @@ class Writes:
     An update keeps the values it replaces (``before``), which is what undo restores.
     """
 
-    def __init__(self, order: list[type[models.Model]], *, keep: bool = True):
+    def __init__(self, order: list[type[models.Model]]):
         self.order = order
-        # A preview only counts: it does not keep the objects it would create.
-        self.keep = keep
         self.creates: dict[type, list] = defaultdict(list)
         self.updates: dict[type, dict] = defaultdict(dict)  # model -> {pk: (obj, {attname: before})}
-        # Writes of derived flags that carry no history, run after the rest.
-        self.followups: list = []
+        # Writes of derived flags that carry no history, run after the rest: (function, args),
+        # a module-level function so that a preview can keep it (workbooks.keep).
+        self.followups: list[tuple] = []
 
-    def after(self, function) -> None:
-        self.followups.append(function)
+    def after(self, function, *args) -> None:
+        self.followups.append((function, args))
 
     def create(self, obj):
-        if self.keep:
-            self.creates[model_of(obj)].append(obj)
+        self.creates[model_of(obj)].append(obj)
         return obj
 
     def update(self, obj: models.Model, **new_values) -> bool:
@@ -106,8 +103,6 @@ class Plan:
     kind: str
     results: list[RowResult]
     writes: Writes
-    # The parsed rows, kept so that the confirmation does not read the file again.
-    rows: list[ParsedRow] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -13,7 +13,7 @@ from members.models import Membership
 
 from . import storage
 from .columns import BRANCH_KIND_DISPLAY, GENDER_DISPLAY, STATUS_DISPLAY
-from .models import ImportBatch
+from .models import BLOB_FIELDS, ImportBatch
 from .plan import Outcome
 
 PAGE_SIZE = 100
@@ -22,9 +22,7 @@ STATUS_ORDER = {Outcome.REFUSED: 0, Outcome.CREATED: 1, Outcome.UPDATED: 2, Outc
 
 
 def batches_for(user) -> QuerySet[ImportBatch]:
-    return (
-        ImportBatch.objects.visible_to(user).select_related("created_by").defer("rows", "plan", "changes", "file_data")
-    )
+    return ImportBatch.objects.visible_to(user).select_related("created_by").defer(*BLOB_FIELDS)
 
 
 @dataclass

@@ -1,10 +1,12 @@
 """Imports: preview a workbook, confirm it (all rows or none), undo it.
 
 The preview reads the file once, parses every row, resolves branches, people and CCCD
-numbers in batch queries and records each row's outcome. The parsed rows are kept with
-the batch; confirming does not read or parse the file again, but resolves the kept rows
-against the database once more, inside the import's transaction, and writes only if
-the outcome is the one the preview showed (someone may have changed the data meanwhile).
+numbers in batch queries and records each row's outcome. It keeps with the batch the
+writes it planned, the queries that plan rests on (``workbooks.keep``) and the parsed
+rows. Confirming does not read the file again: inside the import's transaction it runs
+those queries once more and, finding the same answers, carries out the kept writes; if
+someone changed the data meanwhile, it plans the kept rows again and writes only if the
+outcome is still the one the preview showed.
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import bulk, readers, storage
+from . import bulk, keep, readers, storage
 from .columns import COLUMNS
 from .kinds import planner_class
-from .models import BatchState, ImportBatch
+from .models import BLOB_FIELDS, BatchState, ImportBatch
 from .plan import Outcome, Plan, Writes
 from .progress import Progress
 from .readers import UnreadableWorkbook, check_size
@@ -98,11 +100,18 @@ def read_rows(*, kind: str, data: bytes, progress: Progress | None = None) -> li
     return read_table(data, COLUMNS[kind], on_row=on_row).rows
 
 
-def plan_rows(*, kind: str, rows: list[ParsedRow], user, progress: Progress | None = None, keep: bool = True) -> Plan:
-    """Each row's outcome; with ``keep``, also the objects to write (a preview only counts)."""
+def plan_rows(
+    *,
+    kind: str,
+    rows: list[ParsedRow],
+    user,
+    today: datetime.date | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """Each row's outcome and the writes that carry them out."""
     if progress is not None:
         progress(_("Checking the rows against the database"), 0, len(rows), force=True)
-    return planner_class(kind)(user=user).plan(rows, keep=keep)
+    return planner_class(kind)(user=user, today=today).plan(rows)
 
 
 def preview(*, kind: str, data: bytes, user, progress: Progress | None = None) -> Plan:
@@ -143,16 +152,14 @@ def apply_writes(writes: Writes, *, user, reason: str, progress: Progress | None
             record["created"] = [obj.pk for obj in created]
         if record["created"] or record["updated"]:
             changes[label] = record
-    for followup in writes.followups:
-        followup()
+    for function, args in writes.followups:
+        function(*args)
     return changes
 
 
-def _write(plan: Plan, *, user, reason: str, progress: Progress | None) -> dict:
-    if plan.refused:
-        raise ValidationError(_("Some rows are refused; nothing was imported."))
+def _write(writes: Writes, *, user, reason: str, progress: Progress | None) -> dict:
     try:
-        return apply_writes(plan.writes, user=user, reason=reason, progress=progress)
+        return apply_writes(writes, user=user, reason=reason, progress=progress)
     except IntegrityError as error:
         raise StalePreview(
             _("The data changed while importing; nothing was imported. Preview the file again.")
@@ -177,8 +184,9 @@ def import_workbook(
             file_sha256=sha256(data),
             file_size=len(data),
         )
-        changes = _write(plan, user=user, reason=import_reason(batch), progress=progress)
-        _finish(batch, plan, changes)
+        changes = _write(plan.writes, user=user, reason=import_reason(batch), progress=progress)
+        _store_outcome(batch, plan)
+        _finish(batch, changes)
     return ImportResult(plan, imported=True, batch=batch)
 
 
@@ -196,11 +204,14 @@ def _store_outcome(batch: ImportBatch, plan: Plan) -> None:
     batch.rows = storage.pack([result.as_list() for result in plan.results])
 
 
-def _finish(batch: ImportBatch, plan: Plan, changes: dict) -> None:
-    _store_outcome(batch, plan)
+def _forget_plan(batch: ImportBatch) -> None:
+    batch.file_data = batch.parsed_rows = batch.planned_writes = batch.reads = None
+    batch.reads_digest = ""
+
+
+def _finish(batch: ImportBatch, changes: dict) -> None:
     batch.changes = storage.pack(changes)
-    batch.plan = None
-    batch.file_data = None
+    _forget_plan(batch)
     batch.state = BatchState.IMPORTED
     batch.imported_at = timezone.now()
     batch.progress_done = batch.progress_total
@@ -227,7 +238,7 @@ def create_batch(*, kind: str, user, file_name: str, data: bytes) -> ImportBatch
 
 def _pack_rows(rows: list[ParsedRow]) -> bytes:
     # Dates and decimals go as text and come back by their column's type (see _unpack_rows).
-    return storage.pack([[row.number, row.values, row.errors] for row in rows])
+    return storage.pack([[row.number, row.values, row.errors] for row in rows], level=storage.FAST)
 
 
 _TYPED = {"date", "birth", "score"}
@@ -246,6 +257,12 @@ def _unpack_rows(blob, kind: str) -> list[ParsedRow]:
     return rows
 
 
+def reads_context(*, kind: str, user, today: datetime.date) -> tuple:
+    """What a plan depends on besides its rows and its reads: the importing user's scope and the day."""
+    area_path = user.area.path if user.area_id else ""
+    return (str(kind), user.pk, str(user.role), user.is_active, area_path, today.isoformat())
+
+
 def preview_batch(*, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
     """Read the batch's file and record each row's outcome; the batch is then ready to confirm."""
     user = batch.created_by
@@ -254,18 +271,65 @@ def preview_batch(*, batch: ImportBatch, progress: Progress | None = None) -> Im
     try:
         with gc_paused():
             rows = read_rows(kind=batch.kind, data=bytes(batch.file_data), progress=progress)
-            plan = plan_rows(kind=batch.kind, rows=rows, user=user, progress=progress, keep=False)
     except UnreadableWorkbook as error:
         batch.state, batch.error, batch.file_data = BatchState.FAILED, str(error), None
         batch.save(update_fields=["state", "error", "file_data"])
         return batch
-    _store_outcome(batch, plan)
-    batch.plan = _pack_rows(rows) if not plan.refused else None
-    batch.file_data = None
+    today = timezone.localdate()
+    _forget_plan(batch)
+    with gc_paused():
+        with keep.consistent_reads():
+            with keep.recording_reads() as log:
+                plan = plan_rows(kind=batch.kind, rows=rows, user=user, today=today, progress=progress)
+            if not plan.refused:
+                context = reads_context(kind=batch.kind, user=user, today=today)
+                batch.reads_digest = keep.digest(log.queries, context=context)
+        if not plan.refused:
+            batch.parsed_rows = _pack_rows(rows)
+        del rows  # the largest part: freed before the rest is packed
+        _store_outcome(batch, plan)
+        if not plan.refused:
+            batch.reads = keep.pack_reads(log.queries)
+            batch.planned_writes = keep.pack_writes(plan.writes)
+        batch.progress_done = batch.progress_total = len(plan.results)
+        del plan, log  # freed before the data is saved
     batch.state = BatchState.PREVIEWED
-    batch.progress_done = batch.progress_total = len(rows)
-    batch.save()
+    _save_data_first(batch)
     return batch
+
+
+def _save_data_first(batch: ImportBatch) -> None:
+    """Save the batch's stored data one field at a time, then the rest (its state last).
+
+    Django writes values into the SQL text, where binary data takes several times its size
+    in memory: saved together, a 100.000-row preview's data raised its peak by 70 MB.
+    """
+    for name in BLOB_FIELDS:
+        ImportBatch.objects.filter(pk=batch.pk).update(**{name: getattr(batch, name)})
+    batch.save(update_fields=[f.name for f in ImportBatch._meta.concrete_fields if f.name not in (*BLOB_FIELDS, "id")])
+
+
+def _kept_writes(batch: ImportBatch, *, today: datetime.date) -> Writes | None:
+    """The preview's writes, if the queries they rest on still give the same answers."""
+    if batch.planned_writes is None or not batch.reads_digest:
+        return None
+    context = reads_context(kind=batch.kind, user=batch.created_by, today=today)
+    if keep.digest(keep.unpack_reads(batch.reads), context=context) != batch.reads_digest:
+        return None
+    return keep.unpack_writes(batch.planned_writes)
+
+
+def _plan_again(batch: ImportBatch, *, today: datetime.date, progress: Progress | None) -> Writes:
+    """Plan the kept rows against the data as it is now; refuse if the outcome is not the preview's."""
+    rows = _unpack_rows(batch.parsed_rows, batch.kind)
+    plan = plan_rows(kind=batch.kind, rows=rows, user=batch.created_by, today=today, progress=progress)
+    shown = [
+        [number, status, changes]
+        for number, status, _label, _messages, changes in storage.unpack(batch.rows, typed=False)
+    ]
+    if plan.signature() != shown:
+        raise StalePreview(_("The data changed since the preview; nothing was imported. Preview the file again."))
+    return plan.writes
 
 
 def confirm_batch(*, batch: ImportBatch, user, progress: Progress | None = None) -> ImportBatch:
@@ -276,7 +340,10 @@ def confirm_batch(*, batch: ImportBatch, user, progress: Progress | None = None)
     """
     check_may_import(user)
     claimed = ImportBatch.objects.filter(
-        pk=batch.pk, state__in=[BatchState.PREVIEWED, BatchState.IMPORTING], plan__isnull=False, refused_count=0
+        pk=batch.pk,
+        state__in=[BatchState.PREVIEWED, BatchState.IMPORTING],
+        parsed_rows__isnull=False,
+        refused_count=0,
     ).update(state=BatchState.IMPORTING, error="")
     if not claimed:
         batch.refresh_from_db()
@@ -288,24 +355,16 @@ def confirm_batch(*, batch: ImportBatch, user, progress: Progress | None = None)
     batch.refresh_from_db()
     if progress is not None:
         progress(_("Checking the rows against the database"), 0, batch.total_rows, force=True)
+    today = timezone.localdate()
     try:
         with transaction.atomic(), gc_paused():
             bulk.hold_write_lock(batch)
-            rows = _unpack_rows(batch.plan, batch.kind)
-            plan = plan_rows(kind=batch.kind, rows=rows, user=batch.created_by, progress=progress)
-            shown = [
-                [number, status, changes]
-                for number, status, _label, _messages, changes in storage.unpack(batch.rows, typed=False)
-            ]
-            if plan.signature() != shown:
-                raise StalePreview(
-                    _("The data changed since the preview; nothing was imported. Preview the file again.")
-                )
-            # The parsed rows and the preview's outcome are no longer needed: free them before writing.
-            del rows, shown
-            plan.rows = []
-            changes = _write(plan, user=user, reason=import_reason(batch), progress=progress)
-            _finish(batch, plan, changes)
+            writes = _kept_writes(batch, today=today)
+            if writes is None:
+                writes = _plan_again(batch, today=today, progress=progress)
+            _forget_plan(batch)  # free what the preview kept before writing
+            changes = _write(writes, user=user, reason=import_reason(batch), progress=progress)
+            _finish(batch, changes)
     except Exception:
         ImportBatch.objects.filter(pk=batch.pk, state=BatchState.IMPORTING).update(state=BatchState.PREVIEWED)
         raise
@@ -349,5 +408,6 @@ def start_confirm(*, batch: ImportBatch, user) -> bool:
 
 def discard_batch(*, batch: ImportBatch) -> None:
     if batch.state in (BatchState.PREVIEWED, BatchState.FAILED):
-        batch.state, batch.plan, batch.file_data = BatchState.DISCARDED, None, None
-        batch.save(update_fields=["state", "plan", "file_data"])
+        batch.state = BatchState.DISCARDED
+        _forget_plan(batch)
+        batch.save()

@@ -71,9 +71,13 @@ def test_find_a_member_typing_without_diacritics_and_record_a_transfer(page, sce
     page.click(f"#main-menu a[href='{reverse('members:search')}']")
     page.fill("#id_q", "nguyen van anh")
     results = page.locator("[data-testid=members] tbody")
-    expect(results.locator("tr")).to_have_count(2)  # the live search answered
+    expect(results).not_to_contain_text("Trần Thanh Tâm")  # the live search answered
+    expect(results.locator("tr")).to_have_count(1)
     expect(results).to_contain_text("Nguyễn Văn Ánh")
-    expect(results).not_to_contain_text("Trần Thanh Tâm")
+    page.select_option("#id_status", "away")  # a filter's change searches too
+    expect(results).not_to_contain_text("Nguyễn Văn Ánh")
+    page.select_option("#id_status", "")
+    expect(results).to_contain_text("Nguyễn Văn Ánh")
     snap(page, "member_search")
 
     results.get_by_role("link", name="Nguyễn Văn Ánh").click()
@@ -196,5 +200,8 @@ def test_on_a_phone_the_menu_folds_and_the_language_switches(page, scene):
     expect(page.locator("#main-menu")).to_be_visible()
     snap(page, "phone_menu")
     assert page.locator("html").get_attribute("lang") == "vi"
+    searches = []
+    page.on("request", lambda request: "hx-request" in request.headers and searches.append(request.url))
     page.select_option("#main-menu select[name=language]", "en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert searches == []  # the language menu is not one of the search filters

@@ -7,6 +7,9 @@ import zipfile
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
+from members.models import Membership, MembershipPeriod, Person
+from workbooks.templates import template
+
 MEMBER_HEADER = [
     "STT",
     "Họ và tên",
@@ -148,3 +151,28 @@ def encrypted_workbook() -> bytes:
         entry[0x44:0x50] = b"\xff" * 12
         directory += entry
     return bytes(header + fat + directory)
+
+
+def fill(kind, rows) -> bytes:
+    """The template with its example row replaced by ``rows``."""
+    book = read(template(kind))
+    sheet = book.worksheets[0]
+    sheet.delete_rows(2)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def snapshot():
+    """Everything an import could change, to compare before and after."""
+    return (
+        sorted(Person.objects.values_list("pk", "full_name", "cccd", "birth_year", "phone", "version")),
+        sorted(Membership.objects.values_list("pk", "person_id", "branch_id", "status", "joined_on", "note")),
+        sorted(
+            MembershipPeriod.objects.values_list(
+                "pk", "membership_id", "branch_id", "status", "valid_from", "valid_to"
+            )
+        ),
+    )

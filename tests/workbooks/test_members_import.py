@@ -7,22 +7,9 @@ import pytest
 from members.models import Membership, MembershipPeriod, MembershipStatus, Person
 from tests import factories
 
-from .helpers import member, roster, run_import
+from .helpers import member, roster, run_import, snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-def snapshot():
-    """Everything an import could change, to compare before and after."""
-    return (
-        sorted(Person.objects.values_list("pk", "full_name", "cccd", "birth_year", "phone", "version")),
-        sorted(Membership.objects.values_list("pk", "person_id", "branch_id", "status", "joined_on", "note")),
-        sorted(
-            MembershipPeriod.objects.values_list(
-                "pk", "membership_id", "branch_id", "status", "valid_from", "valid_to"
-            )
-        ),
-    )
 
 
 def test_new_members_are_created_with_their_first_period(world, tmp_path):

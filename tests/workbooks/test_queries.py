@@ -46,3 +46,16 @@ def test_preview_and_import_queries_do_not_grow_with_rows(world, user):
         for d in (small, large)
     ]
     assert imports[0] == imports[1]
+
+
+def test_preview_and_confirmation_of_a_batch_queries_do_not_grow_with_rows(world):
+    for i in range(0, 220, 7):
+        person = factories.person(f"Người Số {i}", 1980 + i % 20, cccd=f"08709{i:07d}" if i % 3 else None)
+        factories.membership(world.doan_a1 if i % 2 else world.hnd_a1, person=person)
+    counts = []
+    for data in (roster(rows(world, 10)), roster(rows(world, 100, offset=105))):
+        batch = services.create_batch(kind="members", user=world.staff_a, file_name="f.xlsx", data=data)
+        preview = count_queries(lambda batch=batch: services.preview_batch(batch=batch))
+        confirm = count_queries(lambda batch=batch: services.confirm_batch(batch=batch, user=world.staff_a))
+        counts.append((preview, confirm))
+    assert counts[0] == counts[1]

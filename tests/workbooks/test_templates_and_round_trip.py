@@ -12,9 +12,8 @@ from members.models import Membership, Person, TargetPopulation
 from ratings.models import BranchRating
 from tests import factories
 from workbooks.columns import COLUMNS, TITLES
-from workbooks.templates import template
 
-from .helpers import read, rows_of, run_import
+from .helpers import fill, read, rows_of, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -76,18 +75,6 @@ def test_template_has_the_spec_headers_an_example_dropdowns_and_explanations(kin
             assert cell.number_format == "dd/mm/yyyy"
     explained = [row[0].value.split("\n")[0] for row in explanations.iter_rows(min_row=2) if row[0].value]
     assert [c.header for c in COLUMNS[kind]] == explained[: len(COLUMNS[kind])]
-
-
-def fill(kind, rows) -> bytes:
-    """The template with its example row replaced by ``rows``."""
-    book = read(template(kind))
-    sheet = book.worksheets[0]
-    sheet.delete_rows(2)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def test_areas_round_trip(world, tmp_path):

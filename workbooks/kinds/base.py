@@ -29,14 +29,14 @@ class Planner:
         self.columns = COLUMNS[self.kind]
         self.headers = {column.key: column.header for column in self.columns}
 
-    def plan(self, rows: list[ParsedRow], *, keep: bool = True) -> Plan:
+    def plan(self, rows: list[ParsedRow]) -> Plan:
         results = [RowResult(row.number) for row in rows]
         for row, result in zip(rows, results, strict=True):
             for column, message in row.errors:
                 result.refuse(column, message)
-        writes = Writes(self.order, keep=keep)
+        writes = Writes(self.order)
         self.build(rows, results, writes)
-        return Plan(self.kind, results, writes, rows)
+        return Plan(self.kind, results, writes)
 
     def build(self, rows: list[ParsedRow], results: list[RowResult], writes: Writes) -> None:
         raise NotImplementedError

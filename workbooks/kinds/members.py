@@ -65,6 +65,12 @@ def birth_matches(person, value) -> bool:
     return day is None or person.birth_date is None or person.birth_date == day
 
 
+def mark_shared_people(person_ids: list[int]) -> None:
+    """People already there who join another organization now share their earlier periods."""
+    for queryset in where_in(MembershipPeriod.objects.filter(shares_person=False), "person_id", person_ids):
+        queryset.update(shares_person=True)
+
+
 OpenMembership = namedtuple(
     "OpenMembership", "pk person_id organization_id branch_id branch_code status joined_on note"
 )
@@ -121,14 +127,8 @@ class MemberPlanner(Planner):
             if len(periods) > 1:
                 for period in periods:
                     period.shares_person = True
-        writes.after(self.mark_shared_people)
-
-    def mark_shared_people(self) -> None:
-        """People already there who join another organization now share their earlier periods."""
-        for queryset in where_in(
-            MembershipPeriod.objects.filter(shares_person=False), "person_id", self.joining_people
-        ):
-            queryset.update(shares_person=True)
+        if self.joining_people:
+            writes.after(mark_shared_people, sorted(self.joining_people))
 
     # --- people -----------------------------------------------------------------------------
 
