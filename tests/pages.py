@@ -7,6 +7,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Role
@@ -92,3 +93,9 @@ def says(response, message) -> bool:
 
     with translation.override(response.get("Content-Language") or "vi"):
         return escape(str(message)) in text(response)
+
+
+def log_in(client, username: str, password: str) -> bool:
+    """Log in through the login page, as a person does (so django-axes counts the attempt)."""
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302 and client.session.get("_auth_user_id") is not None

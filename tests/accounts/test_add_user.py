@@ -12,6 +12,7 @@ from django.utils import translation
 from accounts.models import Role, User
 from accounts.services import create_user
 from tests import factories
+from tests.pages import log_in
 
 PASSWORD = "mat-khau-thu-nghiem"
 
@@ -45,7 +46,7 @@ def test_creates_a_user_of_each_role_who_can_log_in(client, tree, role, area_att
     if area:
         assert area.code in output
     assert PASSWORD not in output  # a given password is not echoed
-    assert client.login(username="can-bo", password=PASSWORD)
+    assert log_in(client, "can-bo", PASSWORD)
     assert client.get(reverse("admin:index")).status_code == 200
 
 
@@ -61,7 +62,7 @@ def test_generated_password_is_printed_and_works(client, tree):
     assert len(lines) == 1
     password = lines[0].removeprefix("Password: ").strip()
     assert len(password) >= 12
-    assert client.login(username="huyen", password=password)
+    assert log_in(client, "huyen", password)
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from meetings.models import CadreVisit, Meeting
 from members.models import EndReason, Gender, Membership, MembershipPeriod, Person, TargetPopulation
 from ratings.models import BranchRating, RatingState
 from tests.conftest import FAST_HASHERS
+from tests.pages import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -277,7 +278,7 @@ class TestSeededDemo:
         assert commune_user.username == f"xa{commune_user.area.code}"
         assert commune_user.area.parent.code == "874"
         for username in [*expected, commune_user.username]:
-            assert client.login(username=username, password="demo12345"), username
+            assert log_in(client, username, "demo12345"), username
             client.logout()
 
     def test_summary_and_second_run_changes_nothing(self, seeded):
