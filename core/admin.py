@@ -12,16 +12,22 @@ Django's permission tables: any active staff user with a role may view; administ
 district and commune staff may add, change and delete; provincial officers only read.
 """
 
+import collections
 import dataclasses
 
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import NestedObjects, quote, unquote
 from django.core.exceptions import PermissionDenied
+from django.db import router
 from django.db.models import Q
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -296,8 +302,61 @@ class ScopedHistoryMixin(NotFoundOutsideScopeMixin):
 # The base classes
 
 
+class ScopedDeletionMixin:
+    """The deletion page names only what the user may see.
+
+    A person may hold a membership or an officer's post in another district. Deleting them is
+    refused (``PROTECT``) as before, but Django's page would list those records, their dates
+    and links; here it counts them instead.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected and not request.user.sees_everything:
+            protected = self.protected_within_scope(objs, request)
+        return deleted, model_count, perms_needed, protected
+
+    def protected_within_scope(self, objs, request) -> list:
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(objs)
+        by_model = collections.defaultdict(list)
+        for obj in collector.protected:
+            by_model[type(obj)].append(obj)
+        listed, elsewhere = [], 0
+        for model, rows in by_model.items():
+            visible = model._default_manager.all()
+            if isinstance(visible, ScopedQuerySet):
+                visible = visible.visible_to(request.user)
+            visible_pks = set(visible.filter(pk__in=[obj.pk for obj in rows]).values_list("pk", flat=True))
+            for obj in rows:
+                if obj.pk in visible_pks:
+                    listed.append(self.deletion_entry(obj))
+                else:
+                    elsewhere += 1
+        if elsewhere:
+            listed.append(
+                ngettext("%(count)d record in another area", "%(count)d records in other areas", elsewhere)
+                % {"count": elsewhere}
+            )
+        return listed
+
+    def deletion_entry(self, obj) -> str:
+        """As Django lists an object on the deletion page: its kind, and a link where it has one."""
+        opts = obj._meta
+        try:
+            url = reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+        except NoReverseMatch:
+            return format_html("{}: {}", capfirst(opts.verbose_name), obj)
+        return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+
 class ScopedAdmin(
-    PersonalFieldsMixin, ScopedPickersMixin, RolePermissionsMixin, ScopedHistoryMixin, SimpleHistoryAdmin
+    PersonalFieldsMixin,
+    ScopedPickersMixin,
+    RolePermissionsMixin,
+    ScopedHistoryMixin,
+    ScopedDeletionMixin,
+    SimpleHistoryAdmin,
 ):
     """The admin of a model that lies in an area (one with ``visible_to``).
 

@@ -170,6 +170,31 @@ def test_history_of_deleted_object_hidden_from_district_staff(client, world, dis
     assert login(client, admin).get(history_url).status_code == 200
 
 
+def test_deletion_page_counts_but_does_not_name_records_of_another_district(client, world, district_a):
+    hoa = world.hoa  # lives in district A; a member and the head of a branch in district B
+    membership_b = factories.membership(world.branch_b, person=hoa)
+    officer_b = factories.officer(world.branch_b, hoa, role="committee")
+    officer_a = factories.officer(world.branch_a, hoa, role="deputy")
+    delete_url = reverse("admin:members_person_delete", args=[hoa.pk])
+
+    page = login(client, district_a).get(delete_url).content.decode()
+    assert reverse("admin:branches_officer_change", args=[officer_a.pk]) in page  # in scope: named
+    assert reverse("admin:members_membership_change", args=[membership_b.pk]) not in page
+    assert reverse("admin:branches_officer_change", args=[officer_b.pk]) not in page
+    elsewhere = 2 + MembershipPeriod.objects.filter(membership=membership_b).count()
+    assert f"{elsewhere} bản ghi ở địa bàn khác" in page
+
+    client.post(delete_url, {"post": "yes"})
+    assert Person.objects.filter(pk=hoa.pk).exists()  # still refused: the records protect her
+
+
+def test_administrator_sees_every_record_that_protects_a_deletion(client, world, admin):
+    membership_b = factories.membership(world.branch_b, person=world.hoa)
+    page = login(client, admin).get(reverse("admin:members_person_delete", args=[world.hoa.pk])).content.decode()
+    assert reverse("admin:members_membership_change", args=[membership_b.pk]) in page
+    assert "địa bàn khác" not in page
+
+
 def test_missing_object_is_404_not_a_redirect(client, world, district_a):
     response = login(client, district_a).get(reverse("admin:branches_branch_change", args=[999999]))
     assert response.status_code == 404
