@@ -13,7 +13,7 @@ from ratings.models import BranchRating
 from tests import factories
 from workbooks.columns import COLUMNS, TITLES
 
-from .helpers import fill, read, rows_of, run_import
+from .helpers import MEMBER_HEADER, fill, read, rows_of, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -21,23 +21,7 @@ KINDS = ["areas", "branches", "members", "targets", "ratings", "officers"]
 SPEC_HEADERS = {
     "areas": ["Mã xã", "Mã ấp", "Tên ấp/khóm", "Loại"],
     "branches": ["Mã chi", "Tên chi", "Đoàn thể", "Mã ấp", "Loại chi", "Ngày thành lập"],
-    "members": [
-        "STT",
-        "Họ và tên",
-        "Ngày sinh",
-        "Giới tính",
-        "Dân tộc",
-        "Tôn giáo",
-        "Số CCCD",
-        "Số điện thoại",
-        "Trình độ học vấn",
-        "Nghề nghiệp",
-        "Ngày vào Đoàn/Hội",
-        "Ngày vào Đảng",
-        "Mã chi",
-        "Tình trạng",
-        "Ghi chú",
-    ],
+    "members": MEMBER_HEADER,
     "targets": ["Mã ấp", "Đoàn thể", "Năm", "Số đối tượng"],
     "ratings": ["Mã chi", "Năm", "Xếp loại", "Điểm", "Ghi chú"],
     "officers": ["Mã chi", "Họ và tên", "Số CCCD", "Chức vụ", "Từ ngày", "Đến ngày"],
