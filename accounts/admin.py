@@ -4,7 +4,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import AreaFilter, ReferenceAdmin, may_edit_reference
+from areas.admin import AreaFilter
+from core.admin import ReferenceAdmin, may_edit_reference
 
 from .models import Role, User
 from .services import validate_role_area

@@ -31,7 +31,7 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.DISTRICT)
     area = models.ForeignKey(
-        "branches.Area",
+        "areas.Area",
         verbose_name=_("area"),
         on_delete=models.PROTECT,
         null=True,
@@ -59,6 +59,10 @@ class User(AbstractUser):
     @classmethod
     def scope_q(cls, path: str) -> Q:
         return Q(area__path__startswith=path)
+
+    @property
+    def has_role(self) -> bool:
+        return self.role in Role.values
 
     @property
     def sees_everything(self) -> bool:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Area, AreaLevel
+from areas.models import Area, AreaLevel
 
 from .models import Role, User
 

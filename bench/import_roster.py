@@ -57,7 +57,7 @@ def write_roster(path: str, rows: int, seed: int) -> None:
     setup()
     from openpyxl import Workbook
 
-    from core.demo.people import NameMaker
+    from demo.people import NameMaker
 
     rng = random.Random(seed)
     names = NameMaker(rng)
@@ -113,7 +113,8 @@ def prepare():
     from django.db import transaction
 
     from accounts.models import Role, User
-    from branches.models import Area, AreaLevel, Branch, Organization, UnitType
+    from areas.models import Area, AreaLevel, UnitType
+    from branches.models import Branch, Organization
     from members.models import Membership, MembershipPeriod, Person
 
     with transaction.atomic():

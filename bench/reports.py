@@ -22,7 +22,7 @@ REPORT_DATE = D(2025, 12, 31)
 
 
 def build_areas(Area):
-    from branches.models import AreaLevel, UnitType
+    from areas.models import AreaLevel, UnitType
 
     rows, next_id = [], 0
 
@@ -64,7 +64,8 @@ def load(memberships_wanted: int, seed: int) -> None:
     from bulkload import next_id, reset_sequence
     from django.db import connection, transaction
 
-    from branches.models import AllowanceRate, Area, Branch, Officer, OfficerRole, Organization
+    from areas.models import Area
+    from branches.models import AllowanceRate, Branch, Officer, OfficerRole, Organization
     from core.vietnamese import fold, sort_key, split_name
     from meetings.models import CadreVisit, Meeting
     from members.models import Membership, MembershipPeriod, Person, TargetPopulation
@@ -304,7 +305,7 @@ def time_reports(repeat: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from branches.models import Area
+    from areas.models import Area
     from reports import selectors
 
     province = Area.objects.get(code="BENCH")
@@ -341,7 +342,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from branches.models import Area
+    from areas.models import Area
     from members.models import Membership
 
     call_command("migrate", verbosity=0)

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from areas.models import HAMLET_UNIT_TYPES, Area, UnitType
 from core.forms import StyledFormMixin, VersionedFormMixin
 from members.models import Person
 
-from .models import HAMLET_UNIT_TYPES, Area, Branch, Officer, UnitType
+from .models import Branch, Officer
 
 
 class HamletForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):

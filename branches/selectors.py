@@ -4,11 +4,12 @@ import datetime
 
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
+from areas.models import Area, AreaLevel
 from meetings.models import Meeting
 from members.models import Membership, MembershipStatus
 from ratings.models import BranchRating
 
-from .models import Area, AreaLevel, Branch, Officer, OfficerRole
+from .models import Branch, Officer, OfficerRole
 
 
 class SubqueryCount(Subquery):

@@ -6,13 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from areas import services as area_services
+from areas.models import Area, AreaLevel
 from core.navigation import area_breadcrumbs
 from core.vietnamese import text_key
 from core.views import require_editor, run_service
 
 from . import selectors, services
 from .forms import BranchForm, HamletForm, OfficerForm
-from .models import Area, AreaLevel, Branch, Officer
+from .models import Branch, Officer
 
 
 def _area(request, code: str) -> Area:
@@ -76,7 +78,7 @@ def hamlet_add(request, code: str):
         fields = form.cleaned_data
         hamlet = run_service(
             form,
-            lambda: services.create_hamlet(
+            lambda: area_services.create_hamlet(
                 commune=commune, code=fields["code"], name=fields["name"], unit_type=fields["unit_type"]
             ),
         )
@@ -102,7 +104,7 @@ def hamlet_edit(request, code: str):
         fields = form.cleaned_data
         saved = run_service(
             form,
-            lambda: services.update_hamlet(
+            lambda: area_services.update_hamlet(
                 hamlet=hamlet,
                 expected_version=form.expected_version,
                 code=fields["code"],

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "core",
+    "areas",
     "accounts",
     "branches",
     "members",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "workbooks",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -31,8 +31,6 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from accounts.models import Role
-from branches.models import Area, AreaLevel
 from core.scoping import ScopedQuerySet
 from core.vietnamese import fold
 
@@ -42,9 +40,7 @@ from core.vietnamese import fold
 
 def has_admin_role(user) -> bool:
     """An active staff account with a role: may open the admin and read what it sees."""
-    return bool(
-        user.is_authenticated and user.is_active and user.is_staff and (user.is_superuser or user.role in Role.values)
-    )
+    return bool(user.is_authenticated and user.is_active and user.is_staff and (user.is_superuser or user.has_role))
 
 
 def may_edit(user) -> bool:
@@ -143,42 +139,6 @@ def folded_words_q(field: str, term: str) -> Q:
     for word in fold(term).split():
         query &= Q(**{f"{field}__startswith": word}) | Q(**{f"{field}__contains": f" {word}"})
     return query
-
-
-# ---------------------------------------------------------------------------
-# Filters
-
-
-class AreaFilter(admin.SimpleListFilter):
-    """The districts and communes inside the user's scope; filters by the model's scope path.
-
-    The choices cost one query. For a scope too wide to list every commune (a whole
-    country for an administrator), it falls back to provinces and districts.
-    """
-
-    title = _("area")
-    parameter_name = "in_area"
-    max_choices = 500
-
-    def lookups(self, request, model_admin):
-        levels = [AreaLevel.DISTRICT, AreaLevel.COMMUNE]
-        if request.user.sees_everything:
-            levels.insert(0, AreaLevel.PROVINCE)
-        base = Area.objects.visible_to(request.user).only("path", "level", "unit_type", "name").order_by("path")
-        if request.user.area_id is not None:
-            base = base.exclude(pk=request.user.area_id)
-        areas = list(base.filter(level__in=levels)[: self.max_choices + 1])
-        if len(areas) > self.max_choices:
-            areas = list(base.filter(level__in=[AreaLevel.PROVINCE, AreaLevel.DISTRICT])[: self.max_choices])
-        top = min((area.path.count("/") for area in areas), default=0)
-        return [(area.path, "— " * (area.path.count("/") - top) + area.full_name) for area in areas]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value or not (value.startswith("/") and value.endswith("/")):
-            return queryset
-        # The model's own scope predicate, so a person matches where they live or belong.
-        return queryset.filter(queryset.model.scope_q(value))
 
 
 # ---------------------------------------------------------------------------

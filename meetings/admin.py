@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import AreaFilter, ScopedAdmin, ScopedInlineMixin
+from areas.admin import AreaFilter
+from core.admin import ScopedAdmin, ScopedInlineMixin
 
 from .models import CadreVisit, Meeting
 

@@ -5,8 +5,9 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import AreaLevel
-from core.admin import AreaFilter, ReadOnlyInlineMixin, ScopedAdmin, folded_words_q
+from areas.admin import AreaFilter
+from areas.models import AreaLevel
+from core.admin import ReadOnlyInlineMixin, ScopedAdmin, folded_words_q
 from workbooks.admin import WorkbookAdminMixin
 
 from . import services

@@ -2,7 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import AreaLevel, Branch, Organization
+from areas.models import AreaLevel
+from branches.models import Branch, Organization
 from core.forms import DateField, StyledFormMixin, VersionedFormMixin
 
 from . import selectors

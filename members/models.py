@@ -39,7 +39,7 @@ class Person(VersionedModel, ScopedModel):
     cccd = models.CharField(_("CCCD number"), max_length=12, null=True, blank=True, validators=[cccd_validator])
     phone = models.CharField(_("phone"), max_length=15, blank=True)
     residence = models.ForeignKey(
-        "branches.Area",
+        "areas.Area",
         verbose_name=_("hamlet of residence"),
         on_delete=models.PROTECT,
         null=True,
@@ -267,7 +267,7 @@ class TargetPopulation(ScopedModel):
     """Eligible people present in a hamlet in a year: the denominator of the gathering rate."""
 
     hamlet = models.ForeignKey(
-        "branches.Area", verbose_name=_("hamlet"), on_delete=models.PROTECT, related_name="target_populations"
+        "areas.Area", verbose_name=_("hamlet"), on_delete=models.PROTECT, related_name="target_populations"
     )
     organization = models.ForeignKey(
         "branches.Organization",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from core.admin import AreaFilter, ReferenceAdmin, ReferenceInlineMixin, ScopedAdmin
+from areas.admin import AreaFilter
+from core.admin import ReferenceAdmin, ReferenceInlineMixin, ScopedAdmin
 from workbooks.admin import WorkbookAdminMixin
 
 from . import services

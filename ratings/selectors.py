@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet
 
-from branches.models import Area, AreaLevel, Branch
+from areas.models import Area, AreaLevel
+from branches.models import Branch
 from branches.selectors import SubqueryCount
 from meetings.selectors import active_during
 

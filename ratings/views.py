@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from branches.models import Area, AreaLevel
+from areas.models import Area, AreaLevel
 from core.navigation import area_breadcrumbs
 from core.views import paginate, parse_year, query_without, require_approver, require_editor
 

@@ -20,7 +20,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from branches.models import Area, Organization
+from areas.models import Area
+from branches.models import Organization
 
 from .columns import Kind
 from .labels import organization_label, period_label, report_title

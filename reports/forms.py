@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Area, AreaLevel, Branch, Organization
+from areas.models import Area, AreaLevel
+from branches.models import Branch, Organization
 from core.forms import DateField, StyledFormMixin
 
 from . import selectors

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, CharField, Q, Value, When
 from django.db.models.functions import Cast, Concat, StrIndex, Substr
 
-from branches.models import Area, Branch, Organization
+from areas.models import Area
+from branches.models import Branch, Organization
 
 BRANCH_KEY_PREFIX = "#"
 

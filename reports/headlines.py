@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from branches.models import Area
+from areas.models import Area
 
 from . import selectors
 from .figures import percent

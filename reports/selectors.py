@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 
-from branches.models import AllowanceRate, Area, AreaLevel, Officer, OfficerRole, Organization
+from areas.models import Area, AreaLevel
+from branches.models import AllowanceRate, Officer, OfficerRole, Organization
 from meetings.models import CadreVisit, Meeting
 from members.models import EndReason, Membership, MembershipPeriod, MembershipStatus, TargetPopulation
 from members.selectors import in_force_on

@@ -4,11 +4,11 @@ Run by hand, at build time only; the package is not a runtime requirement::
 
     pip install vietnamadminunits==1.0.4 && python scripts/build_areas.py
 
-It writes ``branches/data/areas_pre2025.csv`` (63 provinces, their districts and
-communes) and ``branches/data/areas_2025.csv`` (34 provinces and their communes), with
+It writes ``areas/data/areas_pre2025.csv`` (63 provinces, their districts and
+communes) and ``areas/data/areas_2025.csv`` (34 provinces and their communes), with
 the columns ``code,parent_code,level,unit_type,name``, rows sorted by code path
 (parents first). The output is deterministic: the same package version gives the same
-bytes. Source and licence: ``branches/data/README.md``.
+bytes. Source and licence: ``areas/data/README.md``.
 
 The unit type is taken from the first word(s) of the official name ("Huyện Thanh Bình"),
 compared without regard to case, because the name is more reliable than the package's
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from vietnamadminunits.database import query
 
-OUTPUT_DIR = Path(__file__).resolve().parent.parent / "branches" / "data"
+OUTPUT_DIR = Path(__file__).resolve().parent.parent / "areas" / "data"
 COLUMNS = ["code", "parent_code", "level", "unit_type", "name"]
 
 # The official words that begin a unit's name, per level, with the UnitType value

@@ -5,7 +5,8 @@ import itertools
 from types import SimpleNamespace
 
 from accounts.models import Role, User
-from branches.models import Area, AreaLevel, Branch, BranchKind, Organization, UnitType
+from areas.models import Area, AreaLevel, UnitType
+from branches.models import Branch, BranchKind, Organization
 from members import services as member_services
 from members.models import Gender, Person
 

@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import BranchKind, OfficerRole, UnitType
+from areas.models import UnitType
+from branches.models import BranchKind, OfficerRole
 from members.models import Gender, MembershipStatus
 
 from . import values

@@ -54,7 +54,7 @@ class ImportBatch(ScopedModel):
     )
     # The importing user's area: who else may see the batch (staff of that area and above).
     area = models.ForeignKey(
-        "branches.Area", verbose_name=_("area"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     language = models.CharField(_("language"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from branches.models import Area
+from areas.models import Area
 
 from . import selectors, services, templates, undo
 from .forms import ExportForm, UploadForm

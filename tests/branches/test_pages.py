@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from branches.models import Area, AreaLevel, Branch, Officer, UnitType
+from areas.models import Area, AreaLevel, UnitType
+from branches.models import Branch, Officer
 from core.concurrency import STALE_MESSAGE
 from tests import factories
 from tests.pages import says, text

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role, User
-from branches.models import AllowanceRate, Area, AreaLevel, Branch, Officer, Organization, UnitType
+from areas.models import Area, AreaLevel, UnitType
+from branches.models import AllowanceRate, Branch, Officer, Organization
 from meetings.models import CadreVisit, Meeting
 from members.models import Membership, MembershipPeriod, Person, TargetPopulation
 from ratings.models import BranchRating, Grade, RatingScheme, RatingState, SchemeAssignment

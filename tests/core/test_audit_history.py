@@ -41,7 +41,7 @@ def test_a_deletion_keeps_the_deleted_values(client, tree, staff):
     hamlet = factories.area("99101-09", "Tân Lập", "hamlet", "ap", tree.commune_a)
     client.force_login(staff)
 
-    response = client.post(reverse("admin:branches_area_delete", args=[hamlet.pk]), {"post": "yes"})
+    response = client.post(reverse("admin:areas_area_delete", args=[hamlet.pk]), {"post": "yes"})
 
     assert response.status_code == 302
     deleted = hamlet.history.latest("history_date")

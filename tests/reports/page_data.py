@@ -20,7 +20,8 @@ from html.parser import HTMLParser
 from types import SimpleNamespace
 
 from accounts.models import Role
-from branches.models import AllowanceRate, AreaLevel, BranchKind, OfficerRole, UnitType
+from areas.models import AreaLevel, UnitType
+from branches.models import AllowanceRate, BranchKind, OfficerRole
 from members import services
 from members.models import EndReason, MembershipStatus
 from tests import factories

@@ -9,7 +9,8 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
-from branches.models import AllowanceRate, Area, AreaLevel, Branch, BranchKind, OfficerRole, UnitType
+from areas.models import Area, AreaLevel, UnitType
+from branches.models import AllowanceRate, Branch, BranchKind, OfficerRole
 from members import services
 from members.models import EndReason, MembershipStatus
 from tests import factories

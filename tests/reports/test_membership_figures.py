@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 import pytest
 from django.db import transaction
 
-from branches.models import Area
+from areas.models import Area
 from members.models import EndReason, TargetPopulation
 from reports.figures import percent
 from reports.selectors import membership_report

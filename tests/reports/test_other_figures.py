@@ -6,7 +6,8 @@ from collections import Counter, defaultdict
 import pytest
 from django.db import transaction
 
-from branches.models import AllowanceRate, Area, Officer
+from areas.models import Area
+from branches.models import AllowanceRate, Officer
 from meetings.models import CadreVisit, Meeting
 from ratings.models import BranchRating
 from reports.figures import percent

@@ -49,7 +49,7 @@ def test_dashboard_of_another_area_answers_404(client, data):
 
 
 def test_administrator_defaults_to_the_first_province_with_branches(client, data):
-    from branches.models import Area, AreaLevel, UnitType
+    from areas.models import Area, AreaLevel, UnitType
 
     Area.objects.create(code="01", name="Trống", level=AreaLevel.PROVINCE, unit_type=UnitType.TINH)
     client.force_login(data.admin)

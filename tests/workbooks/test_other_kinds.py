@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from branches.models import Area, Officer
+from areas.models import Area
+from branches.models import Officer
 from members.models import TargetPopulation
 from ratings.models import BranchRating
 from tests import factories

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from branches.models import Area, Branch, Officer
+from areas.models import Area
+from branches.models import Branch, Officer
 from members.models import Membership, Person, TargetPopulation
 from ratings.models import BranchRating
 from tests import factories

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from branches.models import Area, AreaLevel, code_validator
+from areas.models import Area, AreaLevel, code_validator
 
 from ..columns import HAMLET_TYPE_LABELS
 from ..models import ImportKind

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import Area, Branch, Organization
+from areas.models import Area
+from branches.models import Branch, Organization
 
 from ..columns import COLUMNS, ORGANIZATION_LABELS
 from ..lookups import chunks, where_in  # noqa: F401 - re-exported for the planners

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from branches.models import AreaLevel, Branch, BranchKind, code_validator
+from areas.models import AreaLevel, code_validator
+from branches.models import Branch, BranchKind
 
 from ..columns import BRANCH_KIND_DISPLAY
 from ..models import ImportKind

@@ -15,7 +15,8 @@ from collections import namedtuple
 
 from django.utils.translation import gettext as _
 
-from branches.models import AreaLevel, Branch
+from areas.models import AreaLevel
+from branches.models import Branch
 from core import vietnamese
 from core.vietnamese import normalize_spaces
 from members.models import Membership, MembershipPeriod, MembershipStatus, Person

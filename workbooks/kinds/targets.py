@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from branches.models import AreaLevel
+from areas.models import AreaLevel
 from members.models import TargetPopulation
 
 from ..models import ImportKind

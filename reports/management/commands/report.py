@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from branches.models import Area, AreaLevel, Organization
+from areas.models import Area, AreaLevel
+from branches.models import Organization
 from reports import selectors
 from reports.columns import Kind
 from reports.labels import TITLES

@@ -18,19 +18,9 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
 from accounts.services import create_user
-from branches.models import (
-    AllowanceRate,
-    Area,
-    AreaLevel,
-    Branch,
-    BranchKind,
-    Officer,
-    OfficerRole,
-    Organization,
-    Structure,
-    UnitType,
-)
-from branches.services import load_official_areas
+from areas.models import Area, AreaLevel, Structure, UnitType
+from areas.services import load_official_areas
+from branches.models import AllowanceRate, Branch, BranchKind, Officer, OfficerRole, Organization
 from meetings.models import CadreVisit, Meeting
 from members.models import Membership, MembershipPeriod, Person, TargetPopulation
 from ratings.models import BranchRating, Grade, SchemeAssignment

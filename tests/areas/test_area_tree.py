@@ -2,7 +2,7 @@
 
 import pytest
 
-from branches.models import Area, AreaLevel, UnitType
+from areas.models import Area, AreaLevel, UnitType
 
 pytestmark = pytest.mark.django_db
 

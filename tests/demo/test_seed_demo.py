@@ -14,7 +14,8 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from accounts.models import Role, User
-from branches.models import AllowanceRate, Area, AreaLevel, Branch, BranchKind, Officer, OfficerRole, UnitType
+from areas.models import Area, AreaLevel, UnitType
+from branches.models import AllowanceRate, Branch, BranchKind, Officer, OfficerRole
 from core import vietnamese
 from meetings.models import CadreVisit, Meeting
 from members.models import EndReason, Gender, Membership, MembershipPeriod, Person, TargetPopulation

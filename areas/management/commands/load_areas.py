@@ -2,8 +2,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from branches.models import Structure
-from branches.services import load_official_areas
+from areas.models import Structure
+from areas.services import load_official_areas
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     def help(self) -> str:
         return _(
             "Load the official provinces, districts and communes shipped with the project "
-            "(branches/data). Running it again updates what changed and creates nothing twice."
+            "(areas/data). Running it again updates what changed and creates nothing twice."
         )
 
     def add_arguments(self, parser):

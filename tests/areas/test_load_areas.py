@@ -14,11 +14,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from branches import services
-from branches.models import Area, AreaLevel, Structure, UnitType
-from branches.services import LoadResult, load_official_areas
+from areas import services
+from areas.models import Area, AreaLevel, Structure, UnitType
+from areas.services import LoadResult, load_official_areas
 
-DATA_DIR = Path(settings.BASE_DIR) / "branches" / "data"
+DATA_DIR = Path(settings.BASE_DIR) / "areas" / "data"
 
 
 def read_csv(structure: str, directory: Path = DATA_DIR) -> list[dict[str, str]]:

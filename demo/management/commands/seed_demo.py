@@ -6,8 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from core.demo import DemoAlreadyThere, seed_demo
-from core.demo.builder import PASSWORD, PROVINCE
+from demo.builder import PASSWORD, PROVINCE, DemoAlreadyThere, seed_demo
 
 
 def positive_int(value: str) -> int:

@@ -1,0 +1,114 @@
+"""The admin of the area tree, and the area filter every scoped admin list offers."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import ScopedAdmin
+from workbooks.admin import WorkbookAdminMixin
+
+from .models import Area, AreaLevel
+
+
+class AreaFilter(admin.SimpleListFilter):
+    """The districts and communes inside the user's scope; filters by the model's scope path.
+
+    The choices cost one query. For a scope too wide to list every commune (a whole
+    country for an administrator), it falls back to provinces and districts.
+    """
+
+    title = _("area")
+    parameter_name = "in_area"
+    max_choices = 500
+
+    def lookups(self, request, model_admin):
+        levels = [AreaLevel.DISTRICT, AreaLevel.COMMUNE]
+        if request.user.sees_everything:
+            levels.insert(0, AreaLevel.PROVINCE)
+        base = Area.objects.visible_to(request.user).only("path", "level", "unit_type", "name").order_by("path")
+        if request.user.area_id is not None:
+            base = base.exclude(pk=request.user.area_id)
+        areas = list(base.filter(level__in=levels)[: self.max_choices + 1])
+        if len(areas) > self.max_choices:
+            areas = list(base.filter(level__in=[AreaLevel.PROVINCE, AreaLevel.DISTRICT])[: self.max_choices])
+        top = min((area.path.count("/") for area in areas), default=0)
+        return [(area.path, "— " * (area.path.count("/") - top) + area.full_name) for area in areas]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value or not (value.startswith("/") and value.endswith("/")):
+            return queryset
+        # The model's own scope predicate, so a person matches where they live or belong.
+        return queryset.filter(queryset.model.scope_q(value))
+
+
+LEVEL_RANK = {AreaLevel.PROVINCE: 1, AreaLevel.DISTRICT: 2, AreaLevel.COMMUNE: 3, AreaLevel.HAMLET: 4}
+
+
+class AreaForm(forms.ModelForm):
+    class Meta:
+        model = Area
+        fields = ("parent", "level", "unit_type", "name", "code", "structure")
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = cleaned.get("parent", self.instance.parent if self.instance.pk else None)
+        level = cleaned.get("level") or self.instance.level
+        if parent is not None and level and LEVEL_RANK[level] <= LEVEL_RANK[parent.level]:
+            self.add_error(
+                "level" if "level" in self.fields else None,
+                _("An area must be of a lower level than its parent area (%(parent)s is a %(level)s).")
+                % {"parent": parent.full_name, "level": AreaLevel(parent.level).label.lower()},
+            )
+        return cleaned
+
+
+@admin.register(Area)
+class AreaAdmin(WorkbookAdminMixin, ScopedAdmin):
+    workbook_kind = "areas"
+    form = AreaForm
+    list_display = ("full_name", "code", "level", "parent", "structure")
+    list_select_related = ("parent",)
+    list_filter = ("level", AreaFilter, "structure", "unit_type")
+    search_fields = ("name", "code")
+    autocomplete_fields = ("parent",)
+    ordering = ("path",)
+    fields = ("parent", "level", "unit_type", "name", "code", "structure", "path")
+    # A parent is a province, district or commune.
+    picker_filters = {"parent": ~Q(level=AreaLevel.HAMLET)}
+    # Reverting could change a code and break the paths below the area.
+    allow_revert = False
+
+    @admin.display(description=_("name"), ordering="name")
+    def full_name(self, obj):
+        return obj.full_name
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["path"]
+        if obj is not None:
+            # The path of every area below is built from these: they are fixed once created.
+            readonly += ["parent", "level", "code"]
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not request.user.sees_everything and "parent" in form.base_fields:
+            # Staff add areas below their own; only administrators add provinces.
+            form.base_fields["parent"].required = True
+        return form
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "level" and not request.user.sees_everything:
+            kwargs["choices"] = [(value, label) for value, label in AreaLevel.choices if value != AreaLevel.PROVINCE]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def _is_own_area(self, request, obj) -> bool:
+        return obj is not None and not request.user.sees_everything and obj.pk == request.user.area_id
+
+    def has_change_permission(self, request, obj=None):
+        # Staff change the areas below their own, not their own district or commune.
+        return super().has_change_permission(request, obj) and not self._is_own_area(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._is_own_area(request, obj)
