@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from areas.models import Area, AreaLevel, Structure
 from core.concurrency import save_changes
 
-OFFICIAL_AREAS_DIR = Path(__file__).resolve().parent / "data"
+from .models import REFORM_2025, Area, AreaLevel, AreaPlacement, Structure, rewrite_paths
+from .official import read_official_units
+
 # The fields the official data file decides; everything else on an Area is left alone.
-OFFICIAL_FIELDS = ["parent", "level", "unit_type", "name", "structure", "path"]
+OFFICIAL_FIELDS = ["parent", "level", "unit_type", "name", "key", "path"]
 BATCH_SIZE = 500
 # Codes per "code IN (...)" query, below every backend's limit on query parameters.
 LOOKUP_CHUNK = 900
+# The day each structure's units came into force when loaded (the first structure: always).
+STRUCTURE_BEGINS = {Structure.PRE_2025: None, Structure.FROM_2025: REFORM_2025}
 
 
 @dataclass(frozen=True)
@@ -34,73 +36,31 @@ class LoadResult:
         return self.created + self.updated + self.unchanged
 
 
-@dataclass(frozen=True)
-class OfficialUnit:
-    code: str
-    parent_code: str
-    level: str
-    unit_type: str
-    name: str
-    path: str
-
-    @property
-    def province_code(self) -> str:
-        return self.path.split("/")[1]
-
-    @property
-    def depth(self) -> int:
-        return self.path.count("/") - 1
+def create_placements(areas: Iterable[Area], **history) -> None:
+    """The first placement of areas written in bulk (``Area.save`` writes it for one area)."""
+    placements = [AreaPlacement.first_of(area) for area in areas]
+    bulk_create_with_history(placements, AreaPlacement, batch_size=BATCH_SIZE, **history)
 
 
-def official_areas_file(*, structure: str) -> Path:
-    return OFFICIAL_AREAS_DIR / f"areas_{structure}.csv"
-
-
-def read_official_units(*, structure: str) -> list[OfficialUnit]:
-    """The units of a structure's data file, parents before children, with their paths."""
-    if structure not in Structure.values:
-        raise ValidationError(
-            _("Unknown structure %(structure)s; use one of: %(choices)s."),
-            params={"structure": structure, "choices": ", ".join(Structure.values)},
-            code="unknown_structure",
-        )
-    paths: dict[str, str] = {}
-    units = []
-    with official_areas_file(structure=structure).open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            code, parent_code = row["code"], row["parent_code"]
-            # The file lists parents first, so a parent's path is always known here.
-            path = f"{paths[parent_code] if parent_code else '/'}{code}/"
-            paths[code] = path
-            units.append(OfficialUnit(code, parent_code, row["level"], row["unit_type"], row["name"], path))
-    return units
-
-
-def _existing_areas(codes: list[str]) -> dict[str, Area]:
+def _existing_areas(structure: str, codes: list[str]) -> dict[str, Area]:
     existing: dict[str, Area] = {}
     for start in range(0, len(codes), LOOKUP_CHUNK):
-        for area in Area.objects.filter(code__in=codes[start : start + LOOKUP_CHUNK]):
+        for area in Area.objects.filter(structure=structure, code__in=codes[start : start + LOOKUP_CHUNK]):
             existing[area.code] = area
     return existing
 
 
-def _check_one_structure(*, structure: str, existing: dict[str, Area]) -> None:
-    other = Area.objects.exclude(structure__in=["", structure]).values_list("structure", flat=True).first()
-    if other is not None:
-        raise ValidationError(
-            _(
-                "The database already holds areas of the other structure, “%(structure)s”; "
-                "load only one structure per database."
-            ),
-            params={"structure": Structure(other).label},
-            code="mixed_structures",
-        )
-    # Codes are unique in the whole system: an official code must not already name a hamlet.
-    taken = sorted(code for code, area in existing.items() if area.structure != structure)
+def _check_keys_free(structure: str, keys: list[str]) -> None:
+    """A unit's key must not already belong to another area (a hamlet coded like a pre-2025 commune)."""
+    taken = set()
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        chunk = keys[start : start + LOOKUP_CHUNK]
+        taken.update(Area.objects.filter(key__in=chunk).exclude(structure=structure).values_list("code", flat=True))
     if taken:
+        codes = sorted(taken)
         raise ValidationError(
             _("These codes already belong to areas that are not official units: %(codes)s."),
-            params={"codes": ", ".join(taken[:20]) + (" …" if len(taken) > 20 else "")},
+            params={"codes": ", ".join(codes[:20]) + (" …" if len(codes) > 20 else "")},
             code="code_taken",
         )
 
@@ -109,10 +69,12 @@ def _check_one_structure(*, structure: str, existing: dict[str, Area]) -> None:
 def load_official_areas(*, structure: str, province_codes: list[str] | None = None, user=None) -> LoadResult:
     """Create or update the official units of ``structure`` (of some provinces, or all).
 
-    Upserts by code, so running it again changes nothing. Refuses to mix the two
-    structures in one database, since they reuse each other's codes. Hamlets and other
-    areas that are not in the file are left in place; if an official unit moves to
-    another parent, the paths of the areas below it follow.
+    Upserts by structure and code, so running it again changes nothing, and both
+    structures live side by side: which one a code means is read by date. New units of
+    the 2025 structure are in force from 1 July 2025; the dates of units already there
+    are left as a reorganisation set them. Hamlets and other areas that are not in the
+    file stay in place; if an official unit moves to another parent, what lies below it
+    follows.
     """
     units = read_official_units(structure=structure)
     if province_codes is not None:
@@ -127,11 +89,11 @@ def load_official_areas(*, structure: str, province_codes: list[str] | None = No
         wanted = set(province_codes)
         units = [unit for unit in units if unit.province_code in wanted]
 
-    existing = _existing_areas([unit.code for unit in units])
-    _check_one_structure(structure=structure, existing=existing)
+    existing = _existing_areas(structure, [unit.code for unit in units])
+    _check_keys_free(structure, [unit.key for unit in units if unit.code not in existing])
 
     by_code: dict[str, Area] = dict(existing)
-    moved: dict[str, str] = {}  # old path -> new path, for the areas below a moved unit
+    moved: dict[str, str] = {}  # old path -> new path, for what lies below a moved unit
     to_create: dict[int, list[Area]] = defaultdict(list)
     to_update: list[Area] = []
     unchanged = 0
@@ -142,12 +104,13 @@ def load_official_areas(*, structure: str, province_codes: list[str] | None = No
             "level": unit.level,
             "unit_type": unit.unit_type,
             "name": unit.name,
-            "structure": structure,
+            "key": unit.key,
             "path": unit.path,
         }
         area = existing.get(unit.code)
         if area is None:
-            by_code[unit.code] = area = Area(code=unit.code, **values)
+            begins = STRUCTURE_BEGINS[structure]
+            by_code[unit.code] = area = Area(code=unit.code, structure=structure, valid_from=begins, **values)
             to_create[unit.depth].append(area)
             continue
         parent_id = parent.pk if parent else None
@@ -165,29 +128,17 @@ def load_official_areas(*, structure: str, province_codes: list[str] | None = No
     history = {"default_user": user, "default_change_reason": "load_areas"}
     # Parents first: a child's parent_id needs the parent's primary key.
     for depth in sorted(to_create):
-        bulk_create_with_history(to_create[depth], Area, batch_size=BATCH_SIZE, **history)
+        created = bulk_create_with_history(to_create[depth], Area, batch_size=BATCH_SIZE, **history)
+        create_placements(created, **history)
     if to_update:
         bulk_update_with_history(to_update, Area, OFFICIAL_FIELDS, batch_size=BATCH_SIZE, **history)
-    if moved:
-        _move_descendants(moved, loaded={unit.code for unit in units}, history=history)
+        for area in to_update:
+            area.placements.filter(valid_to__isnull=True).update(parent_id=area.parent_id)
+    # Shallow moves first: they carry everything below them, deeper units included.
+    for old_path in sorted(moved, key=len):
+        rewrite_paths(old_path, moved[old_path], **history)
     created = sum(len(areas) for areas in to_create.values())
     return LoadResult(created=created, updated=len(to_update), unchanged=unchanged)
-
-
-def _move_descendants(moved: dict[str, str], *, loaded: set[str], history: dict) -> None:
-    """Rewrite the paths of the areas (hamlets, say) below units whose path changed."""
-    below: dict[int, Area] = {}
-    for old_path in moved:
-        for area in Area.objects.filter(path__startswith=old_path).exclude(path=old_path):
-            if area.code not in loaded:
-                below[area.pk] = area
-    for area in below.values():
-        # The longest moved prefix is the nearest moved ancestor, whose new path already
-        # includes the moves above it.
-        old_path = max((path for path in moved if area.path.startswith(path)), key=len)
-        area.path = moved[old_path] + area.path[len(old_path) :]
-    if below:
-        bulk_update_with_history(list(below.values()), Area, ["path"], batch_size=BATCH_SIZE, **history)
 
 
 # ---------------------------------------------------------------------------

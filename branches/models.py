@@ -91,6 +91,16 @@ class Branch(VersionedModel, ScopedModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            BranchPlacement.first_of(self).save()
+        else:
+            # A new area on the form corrects where the branch is; it is not a move (moves
+            # have a date and come from a reorganisation), so its current placement follows.
+            self.placements.filter(valid_to__isnull=True).exclude(area_id=self.area_id).update(area_id=self.area_id)
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -101,6 +111,65 @@ class Branch(VersionedModel, ScopedModel):
             raise ValidationError(
                 {"area": _("A residential branch sits in a hamlet; a professional one in a hamlet or a commune.")}
             )
+
+
+class BranchPlacement(ScopedModel):
+    """The area a branch sat on during a period (a branch moves when its hamlet is merged).
+
+    Together with the areas' own placements it gives the tree any report reads: the
+    branch's area on the date, and that area's path on the date.
+    """
+
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="placements")
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_to = models.DateField(_("until (exclusive)"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        "areas.Reorganization",
+        verbose_name=_("begun by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_by = models.ForeignKey(
+        "areas.Reorganization",
+        verbose_name=_("ended by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = AuditHistory()
+    scope_path = "branch__area__path"
+
+    class Meta:
+        verbose_name = _("branch placement")
+        verbose_name_plural = _("branch placements")
+        ordering = ["branch", "valid_from"]
+        indexes = [models.Index(fields=["area", "valid_from"], name="branch_placement_area_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch"], condition=Q(valid_to__isnull=True), name="branch_placement_one_open"
+            ),
+            models.UniqueConstraint(
+                fields=["branch"], condition=Q(valid_from__isnull=True), name="branch_placement_one_first"
+            ),
+            models.UniqueConstraint(fields=["branch", "valid_from"], name="branch_placement_unique_start"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="branch_placement_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.valid_from or ''}–{self.valid_to or ''}"
+
+    @classmethod
+    def first_of(cls, branch: Branch) -> "BranchPlacement":
+        """The position of a new branch: on its area, since before the records begin."""
+        return cls(branch=branch, area_id=branch.area_id)
 
 
 class OfficerRole(models.TextChoices):

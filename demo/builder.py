@@ -18,9 +18,9 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
 from accounts.services import create_user
-from areas.models import Area, AreaLevel, Structure, UnitType
+from areas.models import Area, AreaLevel, AreaPlacement, Structure, UnitType
 from areas.services import load_official_areas
-from branches.models import AllowanceRate, Branch, BranchKind, Officer, OfficerRole, Organization
+from branches.models import AllowanceRate, Branch, BranchKind, BranchPlacement, Officer, OfficerRole, Organization
 from meetings.models import CadreVisit, Meeting
 from members.models import Membership, MembershipPeriod, Person, TargetPopulation
 from ratings.models import BranchRating, Grade, SchemeAssignment
@@ -173,11 +173,13 @@ class DemoBuilder:
                         unit_type=unit,
                         name=name,
                         code=code,
+                        key=code,
                         path=f"{commune.path}{code}/",
                     )
                 )
                 weights.append(rng.uniform(0.6, 1.5) * (1.4 if town else 1.0))
         world.add_hamlets(_bulk(hamlets, Area, self.user), weights)
+        _bulk([AreaPlacement.first_of(hamlet) for hamlet in hamlets], AreaPlacement, self.user)
 
     def _branches(self, world: World) -> None:
         rng, branches = self.rng, []
@@ -211,6 +213,7 @@ class DemoBuilder:
                 )
             )
         world.add_branches(_bulk(branches, Branch, self.user))
+        _bulk([BranchPlacement.first_of(branch) for branch in branches], BranchPlacement, self.user)
 
     # --- accounts ---------------------------------------------------------------------------
 

@@ -1,49 +1,84 @@
-"""How report rows are keyed: by the child area of the chosen area, or by branch.
+"""How report rows are keyed: by the child area of the chosen area, or by branch, in the tree of a date.
 
-A row is a child of the chosen area (a province shows its districts, or its communes
-where it has none; a district its communes; a commune its hamlets). Branches that sit
-on the chosen area itself (a professional branch on a commune, every branch of a
-hamlet) get a row of their own.
+A report lays its rows out in the tree as it stood on one date (``Units``): the units
+in force on the report's date by default, or today's to recast a past date. A row is a
+child of the chosen area that day (a province shows its districts, or its communes
+where it has none; a district its communes; a commune its hamlets). Branches that sat on
+the chosen area itself (a professional branch on a commune, every branch of a hamlet)
+get a row of their own.
 
 Most figures are counted in the database per branch (``values("branch_id")``), which
 needs no join and no string work on the large tables; ``BranchIndex`` then places each
-branch's counts in its row. Figures that cannot be added up branch by branch (distinct
-people, targets per hamlet) are grouped in SQL by ``row_key``.
+branch's counts in the row of where the branch sat on the units' date. Figures that
+cannot be added up branch by branch (distinct people, targets per hamlet) are grouped in
+SQL by ``row_key`` over the placements of that date.
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, CharField, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, FilteredRelation, Q, Value, When
 from django.db.models.functions import Cast, Concat, StrIndex, Substr
 
-from areas.models import Area
-from branches.models import Branch, Organization
+from areas.models import Area, in_force_q
+from areas.selectors import children_on, placement_on, structure_of
+from branches.models import Branch, BranchPlacement, Organization
 
 BRANCH_KEY_PREFIX = "#"
 
 
-def subtree(path_field: str, area: Area) -> Q:
-    return Q(**{f"{path_field}__startswith": area.path})
+@dataclass(frozen=True)
+class Units:
+    """The tree a report's rows follow: ``area`` as it stood on ``on``, at ``path`` that day."""
+
+    area: Area
+    on: datetime.date
+    path: str
+    structure: str
+
+    @classmethod
+    def of(cls, area: Area, on: datetime.date) -> "Units":
+        placement = placement_on(area, on)
+        return cls(area=area, on=on, path=placement.path if placement else area.path, structure=structure_of(area, on))
 
 
-def child_key(area: Area, path: str, branch_id: int) -> str:
-    if path == area.path:
+def placed_on(on: datetime.date, relation: str) -> dict:
+    """``FilteredRelation`` s giving, through ``relation`` to a branch, the path of its area on a date.
+
+    ``relation`` leads to a branch ("branch" from a period, "" from a branch placement);
+    the path is then ``place__path``.
+    """
+    if relation:
+        branch_placement = FilteredRelation(
+            f"{relation}__placements", condition=in_force_q(on, f"{relation}__placements__")
+        )
+        return {
+            "branch_place": branch_placement,
+            "place": FilteredRelation(
+                "branch_place__area__placements", condition=in_force_q(on, "branch_place__area__placements__")
+            ),
+        }
+    return {"place": FilteredRelation("area__placements", condition=in_force_q(on, "area__placements__"))}
+
+
+def child_key(units: Units, path: str, branch_id: int) -> str:
+    if path == units.path:
         return f"{BRANCH_KEY_PREFIX}{branch_id}"
-    start = len(area.path)
+    start = len(units.path)
     return path[: start + path.index("/", start) - start + 1]
 
 
-def row_key(area: Area, path_field: str, branch_field: str | None):
+def row_key(units: Units, path_field: str, branch_field: str | None):
     """SQL expression with the same keys as ``child_key``, for figures grouped in SQL."""
-    start = len(area.path)
+    start = len(units.path)
     rest = Substr(path_field, start + 1)
     child_path = Substr(path_field, 1, Value(start) + StrIndex(rest, Value("/")), output_field=CharField())
     if branch_field is None:
         return child_path
     branch_key = Concat(Value(BRANCH_KEY_PREFIX), Cast(branch_field, CharField()), output_field=CharField())
-    return Case(When(Q(**{path_field: area.path}), then=branch_key), default=child_path, output_field=CharField())
+    return Case(When(Q(**{path_field: units.path}), then=branch_key), default=child_path, output_field=CharField())
 
 
 @dataclass(frozen=True)
@@ -59,15 +94,20 @@ class RowHeader:
         return self.area is not None
 
 
-def row_headers(area: Area) -> list[RowHeader]:
-    """The rows of a report on ``area``: its child areas, then branches sitting on it (two queries)."""
+def row_headers(units: Units) -> list[RowHeader]:
+    """The rows of a report: the area's children that day, then branches sitting on it (two queries)."""
     children = [
-        RowHeader(key=child.path, code=child.code, name=child.full_name, area=child)
-        for child in Area.objects.filter(parent=area).order_by("code")
+        RowHeader(key=child.path_then, code=child.code, name=child.full_name, area=child)
+        for child in children_on(units.area, units.on)
     ]
+    placements = (
+        BranchPlacement.objects.filter(in_force_q(units.on), area=units.area)
+        .select_related("branch__organization")
+        .order_by("branch__code")
+    )
     branches = [
-        RowHeader(key=f"{BRANCH_KEY_PREFIX}{branch.pk}", code=branch.code, name=branch.name, branch=branch)
-        for branch in Branch.objects.filter(area=area).select_related("organization").order_by("code")
+        RowHeader(key=f"{BRANCH_KEY_PREFIX}{p.branch_id}", code=p.branch.code, name=p.branch.name, branch=p.branch)
+        for p in placements
     ]
     return children + branches
 
@@ -125,24 +165,31 @@ class Tally:
 
 
 class BranchIndex:
-    """The branches of the area (of one organization, or all), each with its row — one query.
+    """The branches placed in the area on the units' date (of one organization, or all), each
+    with its row — one query.
 
-    ``active`` marks the branches the report counts (e.g. not dissolved at the date); the
-    tally receives their number per row as ``branches``.
+    ``active`` (on a branch) marks the branches the report counts (e.g. not dissolved at the
+    date); the tally receives their number per row as ``branches``.
     """
 
-    def __init__(self, area: Area, organization: Organization | None, active: Q) -> None:
-        self.area = area
-        self.queryset = Branch.objects.filter(subtree("area__path", area))
+    def __init__(self, units: Units, organization: Organization | None, active: Q) -> None:
+        self.units = units
+        placements = (
+            BranchPlacement.objects.filter(in_force_q(units.on))
+            .annotate(**placed_on(units.on, ""))
+            .filter(place__path__startswith=units.path)
+        )
         if organization is not None:
-            self.queryset = self.queryset.filter(organization=organization)
+            placements = placements.filter(branch__organization=organization)
+        # The branches of the area, for the grouped queries to filter by ("branch_id IN (…)").
+        self.queryset = Branch.objects.filter(pk__in=placements.values("branch_id"))
         self.branches: dict[int, tuple[str, int]] = {}
         self.active_counts: dict[tuple[str, int], int] = defaultdict(int)
-        flagged = self.queryset.annotate(
-            counted=Case(When(active, then=Value(True)), default=Value(False), output_field=BooleanField())
-        ).values_list("id", "organization_id", "area__path", "counted")
+        flagged = placements.annotate(
+            counted=Case(When(_on_branch(active), then=Value(True)), default=Value(False), output_field=BooleanField())
+        ).values_list("branch_id", "branch__organization_id", "place__path", "counted")
         for branch_id, org_id, path, counted in flagged.order_by():
-            key = child_key(area, path, branch_id)
+            key = child_key(units, path, branch_id)
             self.branches[branch_id] = (key, org_id)
             if counted:
                 self.active_counts[key, org_id] += 1
@@ -152,3 +199,12 @@ class BranchIndex:
         for (key, org_id), count in self.active_counts.items():
             tally.by_row[key][org_id]["branches"] += count
         return tally
+
+
+def _on_branch(condition: Q) -> Q:
+    """A condition on a branch's fields, read from a branch placement."""
+    children = [
+        _on_branch(child) if isinstance(child, Q) else (f"branch__{child[0]}", child[1])
+        for child in condition.children
+    ]
+    return Q(*children, _connector=condition.connector, _negated=condition.negated)

@@ -7,10 +7,11 @@ organization; Python only combines those few grouped results into rows.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 
-from areas.models import Area, AreaLevel
+from areas.models import Area, AreaLevel, in_force_q
+from areas.selectors import nearest_day
 from branches.models import AllowanceRate, Officer, OfficerRole, Organization
 from meetings.models import CadreVisit, Meeting
 from members.models import EndReason, Membership, MembershipPeriod, MembershipStatus, TargetPopulation
@@ -18,19 +19,33 @@ from members.selectors import in_force_on
 from ratings.models import BranchRating, Grade, RatingState, SchemeAssignment
 
 from .figures import percent
-from .grouping import BranchIndex, RowHeader, Tally, row_headers, row_key, subtree
+from .grouping import BranchIndex, RowHeader, Tally, Units, placed_on, row_headers, row_key
 
 
 @dataclass
 class Report:
     kind: str
-    area: Area
+    units: Units
     organization: Organization | None
     period: dict
     organizations: list[Organization]
     rows: list[dict] = field(default_factory=list)
     total: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+
+    @property
+    def area(self) -> Area:
+        return self.units.area
+
+
+def units_for(area: Area, on: datetime.date, units_on: datetime.date | None = None) -> Units:
+    """The tree a report on ``area`` for ``on`` lays its rows out in.
+
+    By default the tree of ``on`` itself, or of the nearest day the area was in force (a
+    unit of 2025 asked about 2024 shows 2024's figures in its own units); ``units_on``
+    recasts them in the tree of another day (today's units: ``units_on=today``).
+    """
+    return Units.of(area, nearest_day(area, units_on or on))
 
 
 def _organizations(organization: Organization | None) -> list[Organization]:
@@ -74,12 +89,17 @@ def _assemble(
 # --- 7.1 Membership and gathering rate -------------------------------------------------
 
 
-def membership_report(*, area: Area, on: datetime.date, organization: Organization | None = None) -> Report:
+def membership_report(
+    *, area: Area, on: datetime.date, organization: Organization | None = None, units_on: datetime.date | None = None
+) -> Report:
+    """Figures of ``on`` and of a year earlier, both counted in the branches' rows of the
+    units' date: across a reorganisation the comparison is like with like."""
+    units = units_for(area, on, units_on)
     year_start = on.replace(month=1, day=1)
     year_before = _year_before(on)
     organizations = _organizations(organization)
-    headers = row_headers(area)
-    index = BranchIndex(area, organization, _active_on(on))
+    headers = row_headers(units)
+    index = BranchIndex(units, organization, _active_on(on))
     tally = index.tally()
     periods = MembershipPeriod.objects.filter(branch__in=index.queryset).order_by()
 
@@ -103,15 +123,20 @@ def membership_report(*, area: Area, on: datetime.date, organization: Organizati
     shared = periods.filter(in_force_on(on), shares_person=True)
     shared_by_row = {
         r["key"]: r["people"]
-        for r in shared.values(key=row_key(area, "branch__area__path", "branch_id"))
+        for r in shared.annotate(**placed_on(units.on, "branch"))
+        .values(key=row_key(units, "place__path", "branch_id"))
         .annotate(people=Count("person_id", distinct=True))
         .values("key", "people")
     }
     shared_total = shared.aggregate(people=Count("person_id", distinct=True))["people"]
 
-    targets = TargetPopulation.objects.filter(
-        subtree("hamlet__path", area), _org_filter(organization, "organization_id"), year=on.year
-    ).order_by()
+    targets = (
+        TargetPopulation.objects.annotate(
+            place=FilteredRelation("hamlet__placements", condition=in_force_q(units.on, "hamlet__placements__"))
+        )
+        .filter(_org_filter(organization, "organization_id"), place__path__startswith=units.path, year=on.year)
+        .order_by()
+    )
     if area.level == AreaLevel.HAMLET:
         # Rows of a hamlet are its branches: each takes its organization's target for the hamlet.
         target_by_org = dict(targets.values_list("organization_id").annotate(target=Sum("count")))
@@ -122,7 +147,7 @@ def membership_report(*, area: Area, on: datetime.date, organization: Organizati
     else:
         tally.add(
             targets.values(org=F("organization_id"))
-            .annotate(key=row_key(area, "hamlet__path", None), target=Sum("count"))
+            .annotate(key=row_key(units, "place__path", None), target=Sum("count"))
             .values("key", "org", "target"),
             fields=["target"],
         )
@@ -195,9 +220,16 @@ def membership_report(*, area: Area, on: datetime.date, organization: Organizati
     total["people"] = tally.total().get("sole_people", 0) + shared_total
     return Report(
         kind="membership",
-        area=area,
+        units=units,
         organization=organization,
-        period={"date": on, "year": on.year, "compared_with": year_before},
+        period={
+            "date": on,
+            "year": on.year,
+            "compared_with": year_before,
+            # The area was not in force a year earlier: what it compares with is what its
+            # branches had then, in the units they sat in (the predecessors' figures).
+            "compared_recast": not area.in_force_on(year_before),
+        },
         organizations=organizations,
         rows=rows,
         total=total,
@@ -220,13 +252,19 @@ def _year_before(on: datetime.date) -> datetime.date:
 
 
 def ratings_report(
-    *, area: Area, year: int, organization: Organization | None = None, include_drafts: bool = False
+    *,
+    area: Area,
+    year: int,
+    organization: Organization | None = None,
+    include_drafts: bool = False,
+    units_on: datetime.date | None = None,
 ) -> Report:
     organizations = _organizations(organization)
-    headers = row_headers(area)
     start, end = period_bounds(year=year)
+    units = units_for(area, end, units_on)
+    headers = row_headers(units)
     # Branches to rate: those active at some time during the year.
-    index = BranchIndex(area, organization, _active_during(start, end))
+    index = BranchIndex(units, organization, _active_during(start, end))
     tally = index.tally()
     ratings = BranchRating.objects.filter(year=year, branch__in=index.queryset.filter(_active_during(start, end)))
     if not include_drafts:
@@ -259,7 +297,7 @@ def ratings_report(
     )
     return Report(
         kind="ratings",
-        area=area,
+        units=units,
         organization=organization,
         period={"year": year, "include_drafts": include_drafts},
         organizations=organizations,
@@ -305,12 +343,18 @@ def _active_during(start: datetime.date, end: datetime.date) -> Q:
 
 
 def meetings_report(
-    *, area: Area, start: datetime.date, end: datetime.date, organization: Organization | None = None
+    *,
+    area: Area,
+    start: datetime.date,
+    end: datetime.date,
+    organization: Organization | None = None,
+    units_on: datetime.date | None = None,
 ) -> Report:
     organizations = _organizations(organization)
-    headers = row_headers(area)
+    units = units_for(area, end, units_on)
+    headers = row_headers(units)
     months = (end.year - start.year) * 12 + end.month - start.month + 1
-    index = BranchIndex(area, organization, _active_during(start, end))
+    index = BranchIndex(units, organization, _active_during(start, end))
     tally = index.tally()
     active = index.queryset.filter(_active_during(start, end))
     meetings = Meeting.objects.filter(branch__in=active, held_on__range=(start, end)).order_by()
@@ -363,7 +407,7 @@ def meetings_report(
     )
     return Report(
         kind="meetings",
-        area=area,
+        units=units,
         organization=organization,
         period={"start": start, "end": end, "months": months},
         organizations=organizations,
@@ -376,11 +420,19 @@ def meetings_report(
 # --- 7.4 Officers and allowances ------------------------------------------------------
 
 
-def officers_report(*, area: Area, year: int, month: int, organization: Organization | None = None) -> Report:
+def officers_report(
+    *,
+    area: Area,
+    year: int,
+    month: int,
+    organization: Organization | None = None,
+    units_on: datetime.date | None = None,
+) -> Report:
     organizations = _organizations(organization)
-    headers = row_headers(area)
     start, end = period_bounds(year=year, month=month)
-    index = BranchIndex(area, organization, _active_during(start, end))
+    units = units_for(area, end, units_on)
+    headers = row_headers(units)
+    index = BranchIndex(units, organization, _active_during(start, end))
     tally = index.tally()
     active = index.queryset.filter(_active_during(start, end))
     in_office = Q(start_on__lte=end) & (Q(end_on__isnull=True) | Q(end_on__gte=start))
@@ -423,7 +475,7 @@ def officers_report(*, area: Area, year: int, month: int, organization: Organiza
     )
     return Report(
         kind="officers",
-        area=area,
+        units=units,
         organization=organization,
         period={"year": year, "month": month, "start": start, "end": end},
         organizations=organizations,

@@ -1,9 +1,6 @@
 """Loading the official units: the committed data files, the service and the command."""
 
 import csv
-import os
-import subprocess
-import sys
 from io import StringIO
 from pathlib import Path
 
@@ -14,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from areas import services
-from areas.models import Area, AreaLevel, Structure, UnitType
+from areas import official
+from areas.models import REFORM_2025, Area, AreaLevel, Structure, UnitType
 from areas.services import LoadResult, load_official_areas
 
 DATA_DIR = Path(settings.BASE_DIR) / "areas" / "data"
@@ -39,7 +36,9 @@ def rows_of_province(rows: list[dict[str, str]], province: str) -> list[dict[str
 
 def snapshot() -> list[tuple]:
     return list(
-        Area.objects.order_by("code").values_list("code", "parent__code", "level", "unit_type", "name", "path")
+        Area.objects.order_by("path").values_list(
+            "code", "structure", "parent__code", "level", "unit_type", "name", "path", "valid_from", "valid_to"
+        )
     )
 
 
@@ -162,34 +161,41 @@ class TestLoadAreas:
         assert Area.objects.get(code="01").full_name == "Thành phố Hà Nội"
         assert Area.objects.get(code="79").full_name == "Thành phố Hồ Chí Minh"
 
-    @pytest.mark.parametrize(("first", "second"), [("pre2025", "2025"), ("2025", "pre2025")])
-    def test_mixing_structures_is_refused_and_changes_nothing(self, first, second):
-        load("--structure", first, "--province", "87" if first == "pre2025" else "82")
+    @pytest.mark.parametrize("first", ["pre2025", "2025"])
+    def test_both_structures_load_into_one_database_in_either_order(self, first):
+        second = "2025" if first == "pre2025" else "pre2025"
+        provinces = {"pre2025": ["82", "87"], "2025": ["82"]}
+        load("--structure", first, "--province", *provinces[first])
         before = snapshot()
-        history_before = Area.history.count()
+        load("--structure", second, "--province", *provinces[second])
 
-        with pytest.raises(CommandError, match="other structure"), translation.override("en"):
-            call_command("load_areas", "--structure", second, "--province", "91", stdout=StringIO())
+        assert set(before) <= set(snapshot())  # the first structure is left as it was
+        expected = {
+            structure: {row["code"] for code in codes for row in rows_of_province(read_csv(structure), code)}
+            for structure, codes in provinces.items()
+        }
+        for structure, codes in expected.items():
+            assert set(Area.objects.filter(structure=structure).values_list("code", flat=True)) == codes
+        # 82 is two units: Tiền Giang until the reform, Đồng Tháp from 1 July 2025.
+        tien_giang = Area.objects.get(code="82", structure=Structure.PRE_2025)
+        dong_thap = Area.objects.get(code="82", structure=Structure.FROM_2025)
+        assert (tien_giang.name, tien_giang.path, tien_giang.valid_from) == ("Tiền Giang", "/82/", None)
+        assert (dong_thap.name, dong_thap.path, dong_thap.valid_from) == ("Đồng Tháp", "/82@2025/", REFORM_2025)
+        # A subtree is still one prefix query, and the two never overlap.
+        assert set(Area.objects.subtree(dong_thap).values_list("structure", flat=True)) == {Structure.FROM_2025}
+        assert Area.objects.subtree(dong_thap).count() == len(expected["2025"])
+        assert Area.objects.subtree(tien_giang).count() == len(rows_of_province(read_csv("pre2025"), "82"))
+
+    def test_loading_the_second_structure_twice_changes_nothing(self):
+        load("--province", "87")
+        load("--structure", "2025", "--province", "82")
+        before, history_before = snapshot(), Area.history.count()
+
+        out = load("--structure", "2025", "--province", "82")
 
         assert snapshot() == before
         assert Area.history.count() == history_before
-
-    def test_mixing_structures_is_a_validation_error_in_the_service(self):
-        load_official_areas(structure="2025", province_codes=["82"])
-        with pytest.raises(ValidationError) as raised:
-            load_official_areas(structure="pre2025", province_codes=["87"])
-        assert raised.value.code == "mixed_structures"
-
-    def test_mixing_is_refused_from_the_command_line_with_a_non_zero_exit(self, tmp_path):
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-        subprocess.run([*manage, "load_areas", "--province", "87"], env=env, check=True, capture_output=True)
-        refused = subprocess.run(
-            [*manage, "load_areas", "--structure", "2025", "--province", "82"], env=env, capture_output=True, text=True
-        )
-        assert refused.returncode != 0
-        assert "CommandError" in refused.stderr
+        assert "0 created, 0 updated" in out
 
     def test_unknown_province_code_is_refused(self):
         with pytest.raises(CommandError, match="99"), translation.override("en"):
@@ -247,7 +253,7 @@ class TestLoadAreas:
     def test_a_unit_that_moves_takes_its_hamlets_along(self, tmp_path, monkeypatch):
         rows = rows_of_province(read_csv("pre2025"), "87")
         commune = next(row for row in rows if row["parent_code"] == "874")
-        monkeypatch.setattr(services, "OFFICIAL_AREAS_DIR", tmp_path)
+        monkeypatch.setattr(official, "DATA_DIR", tmp_path)
         self.write(tmp_path, rows)
         load_official_areas(structure="pre2025")
         parent = Area.objects.get(code=commune["code"])
@@ -291,6 +297,6 @@ class TestLoadAreas:
 
 
 def test_the_data_files_ship_next_to_the_service_and_need_no_extra_package():
-    assert services.official_areas_file(structure="pre2025") == DATA_DIR / "areas_pre2025.csv"
+    assert official.official_areas_file(structure="pre2025") == DATA_DIR / "areas_pre2025.csv"
     requirements = (Path(settings.BASE_DIR) / "requirements.txt").read_text()
     assert "vietnamadminunits" not in requirements

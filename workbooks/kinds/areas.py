@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from areas.models import Area, AreaLevel, code_validator
+from areas.models import Area, AreaLevel, AreaPlacement, code_validator
 
 from ..columns import HAMLET_TYPE_LABELS
 from ..models import ImportKind
@@ -17,15 +17,18 @@ TYPE_DISPLAY = {code: label for label, code in HAMLET_TYPE_LABELS.items()}
 
 class AreaPlanner(Planner):
     kind = ImportKind.AREAS
-    order = [Area]
+    order = [Area, AreaPlacement]
 
     def build(self, rows, results, writes):
-        communes = self.visible_areas(row.values["commune_code"] for row in rows if "commune_code" in row.values)
+        commune_codes = {row.values["commune_code"] for row in rows if "commune_code" in row.values}
+        communes = self.visible_areas(commune_codes)
+        ended = self.ended_units(commune_codes - communes.keys())
         codes = {row.values["hamlet_code"] for row in rows if "hamlet_code" in row.values}
         existing: dict[str, Area] = {}
         for chunk in chunks(codes):
-            for area in Area.objects.filter(code__in=chunk):
-                existing[area.code] = area
+            # A hamlet's key is its code; a unit of the first structure has the same key.
+            for area in Area.objects.filter(key__in=chunk):
+                existing[area.key] = area
         visible = set(self.visible_areas(existing).keys())
         seen: dict[str, int] = {}
         for row, result in zip(rows, results, strict=True):
@@ -34,6 +37,9 @@ class AreaPlanner(Planner):
             if self.missing(row, result, "commune_code", "hamlet_code", "name", "unit_type"):
                 continue
             commune = communes.get(values["commune_code"])
+            if values["commune_code"] in ended:
+                result.refuse(self.header("commune_code"), ended[values["commune_code"]])
+                continue
             if commune is None or commune.level != AreaLevel.COMMUNE:
                 result.refuse(
                     self.header("commune_code"),
@@ -54,9 +60,10 @@ class AreaPlanner(Planner):
                 continue
             area = existing.get(code)
             if area is None:
-                writes.create(
+                hamlet = writes.create(
                     Area(
                         code=code,
+                        key=code,
                         name=values["name"],
                         level=AreaLevel.HAMLET,
                         unit_type=values["unit_type"],
@@ -64,6 +71,7 @@ class AreaPlanner(Planner):
                         path=f"{commune.path}{code}/",
                     )
                 )
+                writes.create(AreaPlacement.first_of(hamlet))
                 self.mark(result, Outcome.CREATED)
                 continue
             if code not in visible:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.models import Area
+from areas.selectors import default_successors, ended_message
 from branches.models import Branch, Organization
 
 from ..columns import COLUMNS, ORGANIZATION_LABELS
@@ -59,11 +61,24 @@ class Planner:
         return bool(absent)
 
     def visible_areas(self, codes: Iterable[str]) -> dict[str, Area]:
+        """The areas in the user's area that the codes name today (a code is read in today's units)."""
         found = {}
-        for queryset in where_in(Area.objects.visible_to(self.user), "code", codes):
-            for area in queryset:
-                found[area.code] = area
+        in_force = Area.objects.visible_to(self.user).in_force_on(self.today)
+        for queryset in where_in(in_force, "code", codes):
+            # Of two units in force with one code (the reform loaded, not applied), the older one.
+            for area in queryset.order_by(F("valid_from").asc(nulls_first=True)):
+                found.setdefault(area.code, area)
         return found
+
+    def ended_units(self, codes: Iterable[str]) -> dict[str, str]:
+        """For codes of units that a reorganisation ended, in the user's area: what they became."""
+        ended = Area.objects.visible_to(self.user).filter(valid_to__lte=self.today)
+        found = {}
+        for queryset in where_in(ended, "code", codes):
+            for area in queryset.order_by("-valid_to"):
+                found.setdefault(area.code, area)
+        successors = default_successors(found.values())
+        return {code: ended_message(area, successors.get(area.pk)) for code, area in found.items()}
 
     def visible_branches(self, codes: Iterable[str]) -> dict[str, Branch]:
         found = {}

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from areas.models import AreaLevel, code_validator
-from branches.models import Branch, BranchKind
+from branches.models import Branch, BranchKind, BranchPlacement
 
 from ..columns import BRANCH_KIND_DISPLAY
 from ..models import ImportKind
@@ -16,16 +16,24 @@ from .base import Planner, chunks
 
 class BranchPlanner(Planner):
     kind = ImportKind.BRANCHES
-    order = [Branch]
+    order = [Branch, BranchPlacement]
 
     def build(self, rows, results, writes):
         organizations = self.organizations()
-        areas = self.visible_areas(row.values["area_code"] for row in rows if "area_code" in row.values)
+        area_codes = {row.values["area_code"] for row in rows if "area_code" in row.values}
+        areas = self.visible_areas(area_codes)
+        ended = self.ended_units(area_codes - areas.keys())
         codes = {row.values["branch_code"] for row in rows if "branch_code" in row.values}
         existing: dict[str, Branch] = {}
         for chunk in chunks(codes):
             for branch in Branch.objects.filter(code__in=chunk).select_related("area", "organization"):
                 existing[branch.code] = branch
+        # Where the existing branches are now: a new area corrects it, as the branch form does.
+        current = {
+            placement.branch_id: placement
+            for chunk in chunks([branch.pk for branch in existing.values()])
+            for placement in BranchPlacement.objects.filter(branch_id__in=chunk, valid_to__isnull=True)
+        }
         visible = set(self.visible_branches(existing).keys())
         seen: dict[str, int] = {}
         for row, result in zip(rows, results, strict=True):
@@ -42,7 +50,9 @@ class BranchPlanner(Planner):
             area = areas.get(values["area_code"])
             kind = values.get("kind", BranchKind.RESIDENTIAL)
             allowed = {AreaLevel.HAMLET} if kind == BranchKind.RESIDENTIAL else {AreaLevel.HAMLET, AreaLevel.COMMUNE}
-            if area is None:
+            if values["area_code"] in ended:
+                result.refuse(self.header("area_code"), ended[values["area_code"]])
+            elif area is None:
                 result.refuse(
                     self.header("area_code"),
                     _("No hamlet or commune with the code “%(code)s” in your area.") % {"code": values["area_code"]},
@@ -59,7 +69,7 @@ class BranchPlanner(Planner):
                 continue
             branch = existing.get(code)
             if branch is None:
-                writes.create(
+                branch = writes.create(
                     Branch(
                         code=code,
                         name=values["name"],
@@ -69,6 +79,7 @@ class BranchPlanner(Planner):
                         founded_on=values.get("founded_on"),
                     )
                 )
+                writes.create(BranchPlacement.first_of(branch))
                 self.mark(result, Outcome.CREATED)
                 continue
             if code not in visible:
@@ -99,3 +110,5 @@ class BranchPlanner(Planner):
                     result.changes.append([self.header(headers[key]), *shown[key]])
             if writes.update(branch, **new):
                 self.mark(result, Outcome.UPDATED)
+                if branch.pk in current:
+                    writes.update(current[branch.pk], area_id=area.pk)
