@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.admin import AreaFilter
@@ -74,6 +75,8 @@ class UserAdmin(ReferenceAdmin, DjangoUserAdmin):
     list_filter = ("role", AreaFilter, "is_active")
     search_fields = ("username", "first_name", "last_name", "email")
     autocomplete_fields = ("area",)
+    # Accounts work on units in force (a district ended with the 2025 reform).
+    picker_filters = {"area": Q(valid_to__isnull=True)}
     ordering = ("username",)
     filter_horizontal = ()
     readonly_fields = ("last_login", "date_joined")

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and scope")
+
+    def ready(self):
+        from areas.reorganization import register
+
+        from .reorganization import AccountsParticipant
+
+        register("accounts", AccountsParticipant())

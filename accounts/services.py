@@ -6,9 +6,11 @@ import string
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area, AreaLevel
+from areas.selectors import default_successors, ended_message, resolve_code
 
 from .models import Role, User
 
@@ -73,11 +75,16 @@ def create_user(*, username: str, role: str, area_code: str | None, password: st
     """
     area = None
     if area_code:
-        area = Area.objects.filter(code=area_code).first()
+        # A code is read in today's units: 30130 is Xã Thanh Bình since the 2025 reform.
+        today = timezone.localdate()
+        area = resolve_code(area_code, on=today)
         if area is None:
             raise ValidationError(
                 _("No area has the code “%(code)s”."), code="area_unknown", params={"code": area_code}
             )
+        if not area.in_force_on(today):
+            succession = default_successors([area]).get(area.pk)
+            raise ValidationError(ended_message(area, succession), code="area_ended")
     validate_role_area(role, area)
     user = User(
         username=username,

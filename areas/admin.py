@@ -76,7 +76,7 @@ class AreaAdmin(WorkbookAdminMixin, ScopedAdmin):
     ordering = ("path",)
     fields = ("parent", "level", "unit_type", "name", "code", "structure", "path")
     # A parent is a province, district or commune.
-    picker_filters = {"parent": ~Q(level=AreaLevel.HAMLET)}
+    picker_filters = {"parent": ~Q(level=AreaLevel.HAMLET) & Q(valid_to__isnull=True)}
     # Reverting could change a code and break the paths below the area.
     allow_revert = False
 

@@ -79,6 +79,21 @@ def structure_of(area: Area, on: datetime.date) -> str:
     return Structure.FROM_2025 if "@" in top else Structure.PRE_2025
 
 
+def predecessors(area: Area) -> list[Area]:
+    """The old units a unit received in the reorganisation that began it (one query)."""
+    successions = Succession.objects.filter(successor=area, event__undone_at__isnull=True).select_related(
+        "predecessor"
+    )
+    return sorted({s.predecessor for s in successions}, key=lambda old: old.path)
+
+
+def holder_now(area: Area) -> Area | None:
+    """For an area that ended: the area in force that holds everything it held, or None."""
+    if not area.successor_path:
+        return None
+    return Area.objects.filter(path=area.successor_path).first()
+
+
 def default_successors(areas: Iterable[Area]) -> dict[int, Succession]:
     """Each ended area's default successor in the reorganisation that ended it (one query)."""
     successions = (

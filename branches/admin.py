@@ -38,7 +38,7 @@ class BranchAdmin(WorkbookAdminMixin, ScopedAdmin):
     ordering = ("area__path", "organization__sort_order", "name")
     fields = ("organization", "area", "kind", "name", "code", "founded_on", "dissolved_on")
     # A residential branch sits in a hamlet; a professional one may sit on a commune.
-    picker_filters = {"area": Q(level__in=[AreaLevel.HAMLET, AreaLevel.COMMUNE])}
+    picker_filters = {"area": Q(level__in=[AreaLevel.HAMLET, AreaLevel.COMMUNE], valid_to__isnull=True)}
     inlines = [OfficerInline]
     radio_fields = {"kind": admin.HORIZONTAL}
 

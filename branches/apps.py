@@ -4,4 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 class BranchesConfig(AppConfig):
     name = "branches"
-    verbose_name = _("Areas and branches")
+    verbose_name = _("Branches")
+
+    def ready(self):
+        from areas.reorganization import register
+
+        from .reorganization import BranchesParticipant
+
+        register("branches", BranchesParticipant())

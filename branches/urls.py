@@ -9,8 +9,8 @@ urlpatterns = [
     path("branches/<int:pk>/edit/", views.branch_edit, name="branch_edit"),
     path("branches/<int:pk>/officers/add/", views.officer_add, name="officer_add"),
     path("officers/<int:pk>/edit/", views.officer_edit, name="officer_edit"),
-    path("<str:code>/", views.area_detail, name="area"),
-    path("<str:code>/edit/", views.hamlet_edit, name="hamlet_edit"),
-    path("<str:code>/hamlets/add/", views.hamlet_add, name="hamlet_add"),
-    path("<str:code>/branches/add/", views.branch_add, name="branch_add"),
+    path("<str:key>/", views.area_detail, name="area"),
+    path("<str:key>/edit/", views.hamlet_edit, name="hamlet_edit"),
+    path("<str:key>/hamlets/add/", views.hamlet_add, name="hamlet_add"),
+    path("<str:key>/branches/add/", views.branch_add, name="branch_add"),
 ]

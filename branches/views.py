@@ -17,8 +17,8 @@ from .forms import BranchForm, HamletForm, OfficerForm
 from .models import Branch, Officer
 
 
-def _area(request, code: str) -> Area:
-    return get_object_or_404(Area.objects.visible_to(request.user), code=code)
+def _area(request, key: str) -> Area:
+    return get_object_or_404(Area.objects.visible_to(request.user), key=key)
 
 
 def _branch(request, pk: int) -> Branch:
@@ -34,13 +34,13 @@ def _branch_crumbs(branch: Branch, user, *extra: dict) -> list[dict]:
 def browse(request):
     """The user's own area; an administrator without one starts from the provinces."""
     if request.user.area_id is not None:
-        return redirect("branches:area", code=request.user.area.code)
+        return redirect("branches:area", key=request.user.area.key)
     provinces = Area.objects.visible_to(request.user).filter(level=AreaLevel.PROVINCE).order_by("name")
     return render(request, "branches/browse.html", {"provinces": provinces})
 
 
-def area_detail(request, code: str):
-    area = _area(request, code)
+def area_detail(request, key: str):
+    area = _area(request, key)
     context = {
         "area": area,
         "children": sorted(selectors.child_areas(area=area, user=request.user), key=lambda a: text_key(a.name)),
@@ -67,12 +67,12 @@ def branch_detail(request, pk: int):
     return render(request, "branches/branch_detail.html", context)
 
 
-def hamlet_add(request, code: str):
-    commune = _area(request, code)
+def hamlet_add(request, key: str):
+    commune = _area(request, key)
     require_editor(request.user)
     if commune.level != AreaLevel.COMMUNE:
         messages.error(request, _("Hamlets are added to a commune."))
-        return redirect("branches:area", code=commune.code)
+        return redirect("branches:area", key=commune.key)
     form = HamletForm(request.POST or None, instance=Area(parent=commune, level=AreaLevel.HAMLET))
     if request.method == "POST" and form.is_valid():
         fields = form.cleaned_data
@@ -84,7 +84,7 @@ def hamlet_add(request, code: str):
         )
         if hamlet is not None:
             messages.success(request, _("%(area)s was added.") % {"area": hamlet})
-            return redirect("branches:area", code=hamlet.code)
+            return redirect("branches:area", key=hamlet.key)
     crumbs = area_breadcrumbs(commune, "branches:area", user=request.user)
     return render(
         request,
@@ -93,12 +93,12 @@ def hamlet_add(request, code: str):
     )
 
 
-def hamlet_edit(request, code: str):
-    hamlet = _area(request, code)
+def hamlet_edit(request, key: str):
+    hamlet = _area(request, key)
     require_editor(request.user)
     if hamlet.level != AreaLevel.HAMLET:
         messages.error(request, _("Only hamlets are changed here; official units come from the statistics office."))
-        return redirect("branches:area", code=hamlet.code)
+        return redirect("branches:area", key=hamlet.key)
     form = HamletForm(request.POST or None, instance=hamlet)
     if request.method == "POST" and form.is_valid():
         fields = form.cleaned_data
@@ -114,7 +114,7 @@ def hamlet_edit(request, code: str):
         )
         if saved is not None:
             messages.success(request, _("%(area)s was saved.") % {"area": saved})
-            return redirect("branches:area", code=saved.code)
+            return redirect("branches:area", key=saved.key)
     crumbs = area_breadcrumbs(hamlet, "branches:area", user=request.user)
     return render(
         request,
@@ -123,8 +123,8 @@ def hamlet_edit(request, code: str):
     )
 
 
-def branch_add(request, code: str):
-    area = _area(request, code)
+def branch_add(request, key: str):
+    area = _area(request, key)
     require_editor(request.user)
     form = BranchForm(request.POST or None, instance=Branch(area=area))
     if request.method == "POST" and form.is_valid():

@@ -27,15 +27,18 @@ def main_menu(request) -> dict:
     return {"main_menu": items}
 
 
-def area_breadcrumbs(area, url_name: str, *, user, **url_kwargs) -> list[dict]:
+def area_breadcrumbs(area, url_name: str, *, user, ancestors=None, **url_kwargs) -> list[dict]:
     """Breadcrumbs from the user's own area down to ``area``, each a link to ``url_name``.
 
-    Ancestors above the user's scope are left out: the user cannot open them.
+    ``ancestors`` are the area's ancestors and itself, top first (default: where it sits now;
+    a report of a past date passes the tree of that date). Ancestors above the user's
+    scope are left out: the user cannot open them.
     """
     top = None if user.sees_everything or user.area is None else user.area.path
     crumbs = []
-    for ancestor in area.ancestors():
-        if top and not ancestor.path.startswith(top):
+    for ancestor in area.ancestors() if ancestors is None else ancestors:
+        # An area that ended is the user's if what it held is now in their area.
+        if top and not (ancestor.path.startswith(top) or ancestor.successor_path.startswith(top)):
             continue
-        crumbs.append({"label": str(ancestor), "url": reverse(url_name, kwargs={"code": ancestor.code, **url_kwargs})})
+        crumbs.append({"label": str(ancestor), "url": reverse(url_name, kwargs={"key": ancestor.key, **url_kwargs})})
     return crumbs

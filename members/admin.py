@@ -42,7 +42,7 @@ class PersonAdmin(ScopedAdmin):
     search_fields = ("name_key",)
     search_help_text = _("Name, with or without accents; CCCD or phone number, exactly.")
     autocomplete_fields = ("residence",)
-    picker_filters = {"residence": Q(level=AreaLevel.HAMLET)}
+    picker_filters = {"residence": Q(level=AreaLevel.HAMLET, valid_to__isnull=True)}
     ordering = ("sort_key",)
     personal_fields = ("cccd", "phone")
     fieldsets = (
@@ -205,7 +205,7 @@ class TargetPopulationAdmin(WorkbookAdminMixin, ScopedAdmin):
     list_filter = (AreaFilter, "organization", "year")
     search_fields = ("hamlet__name", "hamlet__code")
     autocomplete_fields = ("hamlet",)
-    picker_filters = {"hamlet": Q(level=AreaLevel.HAMLET)}
+    picker_filters = {"hamlet": Q(level=AreaLevel.HAMLET, valid_to__isnull=True)}
     ordering = ("hamlet__path", "organization__sort_order", "-year")
     str_select_related = ("hamlet", "organization")
 

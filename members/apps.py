@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
+
+    def ready(self):
+        from areas.reorganization import register
+
+        from .reorganization import MembersParticipant
+
+        register("members", MembersParticipant())

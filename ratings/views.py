@@ -27,7 +27,7 @@ def grid(request):
     year = parse_year(request.GET.get("year"), default=default_year())
     area = request.user.area
     if area is not None and area.level == AreaLevel.COMMUNE:
-        return redirect("ratings:commune_grid", code=area.code, year=year)
+        return redirect("ratings:commune_grid", key=area.key, year=year)
     context = {
         "year": year,
         "page": paginate(request, selectors.communes(user=request.user, year=year)),
@@ -36,10 +36,10 @@ def grid(request):
     return render(request, "ratings/communes.html", context)
 
 
-def commune_grid(request, code: str, year: int):
+def commune_grid(request, key: str, year: int):
     if not 1900 <= year <= 2100:
         raise Http404
-    commune = get_object_or_404(Area.objects.visible_to(request.user), code=code, level=AreaLevel.COMMUNE)
+    commune = get_object_or_404(Area.objects.visible_to(request.user), key=key, level=AreaLevel.COMMUNE)
     rows = selectors.grid_rows(commune=commune, year=year, user=request.user)
     action = request.POST.get("action") if request.method == "POST" else None
     data = request.POST if action in ("save", "submit") else None
@@ -57,7 +57,7 @@ def commune_grid(request, code: str, year: int):
                 errors = error.messages
             else:
                 _saved_message(request, result, submitted=action == "submit")
-                return redirect("ratings:commune_grid", code=commune.code, year=year)
+                return redirect("ratings:commune_grid", key=commune.key, year=year)
         else:
             errors = [_("Some lines have errors; nothing was saved.")]
     elif action in ("approve", "send_back"):
@@ -83,7 +83,7 @@ def commune_grid(request, code: str, year: int):
                     else ngettext("%(count)s rating was sent back.", "%(count)s ratings were sent back.", count)
                 )
                 messages.success(request, template % {"count": count})
-                return redirect("ratings:commune_grid", code=commune.code, year=year)
+                return redirect("ratings:commune_grid", key=commune.key, year=year)
     crumbs = area_breadcrumbs(commune, "branches:area", user=request.user)
     crumbs.append({"label": _("Ratings %(year)s") % {"year": year}, "url": request.path})
     context = {

@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import Area, AreaLevel
+from areas.models import Area, AreaLevel, Structure
+from areas.selectors import resolve_code
 from branches.models import Branch, Organization
 from core.forms import DateField, StyledFormMixin
 
@@ -42,11 +43,19 @@ def default_area(user) -> Area | None:
     return provinces.annotate(has_branches=has_branches).order_by("-has_branches", "code").first()
 
 
-def resolve_area(user, code: str | None) -> Area | None:
-    """The area of ``code`` if the user may see it (else 404), or the user's default area."""
-    if code:
-        return get_object_or_404(Area.objects.visible_to(user), code=code)
+def resolve_area(user, key: str | None) -> Area | None:
+    """The area of ``key`` (its code, with the structure after the first: "82@2025") if the user
+    may see it (else 404), or the user's default area."""
+    if key:
+        return get_object_or_404(Area.objects.visible_to(user), key=key)
     return default_area(user)
+
+
+class UnitsChoice:
+    """Which tree a report's rows follow."""
+
+    OF_THE_DATE = ""
+    CURRENT = "current"
 
 
 def last_rated_year(area: Area) -> int | None:
@@ -75,7 +84,7 @@ class ReportForm(StyledFormMixin, forms.Form):
     """Area and organization; subclasses add the period and build the report."""
 
     kind = ""
-    area = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
+    area = forms.CharField(required=False, widget=forms.HiddenInput, max_length=30)
     organization = forms.ModelChoiceField(
         label=_("Organization"),
         queryset=Organization.objects.order_by("sort_order", "code"),
@@ -83,16 +92,23 @@ class ReportForm(StyledFormMixin, forms.Form):
         required=False,
         empty_label=_("All organizations"),
     )
+    structure = forms.ChoiceField(
+        label=_("Structure"),
+        choices=[("", _("In force on the date")), *Structure.choices],
+        required=False,
+        help_text=_("Read the area in the units of this structure."),
+    )
+    units = forms.BooleanField(label=_("In today's units"), required=False)
 
-    def __init__(self, data=None, *, user, area_code: str | None = None, today: datetime.date | None = None):
+    def __init__(self, data=None, *, user, area_key: str | None = None, today: datetime.date | None = None):
         self.user = user
         self.today = today or timezone.localdate()
         data = data if data is not None else {}
-        self.area = resolve_area(user, area_code or data.get("area"))
+        self.area = resolve_area(user, area_key or data.get("area"))
         merged = self.defaults(data)
         merged.update({key: value for key, value in data.items() if value != ""})
         if self.area is not None:
-            merged["area"] = self.area.code
+            merged["area"] = self.area.key
         super().__init__(merged)
 
     def defaults(self, data) -> dict:
@@ -102,6 +118,43 @@ class ReportForm(StyledFormMixin, forms.Form):
         if self.area is None:
             raise Http404
         return self.area
+
+    def reference_day(self, cleaned: dict) -> datetime.date:
+        """The day whose units the report reads its area in (the last day of its period)."""
+        raise NotImplementedError
+
+    def complete_period(self, cleaned: dict) -> None:
+        """Complete the period in ``cleaned`` (its defaults, its bounds)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or self.area is None:
+            return cleaned
+        self.complete_period(cleaned)
+        if cleaned.get("units") and cleaned.get("structure"):
+            raise forms.ValidationError(_("Choose a structure or today's units, not both."))
+        cleaned["units_on"] = self.today if cleaned.get("units") else None
+        structure = cleaned.get("structure")
+        if structure and self.area.structure not in ("", structure):
+            # The same code in the other structure (82 was Tiền Giang before 2025).
+            other = resolve_code(
+                self.area.code,
+                on=self.reference_day(cleaned),
+                structure=structure,
+                areas=Area.objects.visible_to(self.user),
+            )
+            if other is None or other.structure != structure:
+                self.add_error(
+                    "structure",
+                    _("There is no %(area)s in the structure %(structure)s.")
+                    % {"area": self.area.code, "structure": Structure(structure).label},
+                )
+                return cleaned
+            cleaned["area"] = other
+        return cleaned
+
+    def units_arguments(self) -> dict:
+        return {"area": self.cleaned_data["area"], "units_on": self.cleaned_data["units_on"]}
 
     def report(self) -> Report:
         raise NotImplementedError
@@ -125,9 +178,12 @@ class MembershipReportForm(ReportForm):
     def clean_on(self) -> datetime.date:
         return self.cleaned_data.get("on") or self.today
 
+    def reference_day(self, cleaned: dict) -> datetime.date:
+        return cleaned["on"]
+
     def report(self) -> Report:
         data = self.cleaned_data
-        return selectors.membership_report(area=data["area"], on=data["on"], organization=data["organization"])
+        return selectors.membership_report(on=data["on"], organization=data["organization"], **self.units_arguments())
 
 
 class RatingsReportForm(ReportForm):
@@ -146,13 +202,16 @@ class RatingsReportForm(ReportForm):
     def clean_year(self) -> int:
         return self.cleaned_data.get("year") or self.today.year
 
+    def reference_day(self, cleaned: dict) -> datetime.date:
+        return selectors.period_bounds(year=cleaned["year"])[1]
+
     def report(self) -> Report:
         data = self.cleaned_data
         return selectors.ratings_report(
-            area=data["area"],
             year=data["year"],
             organization=data["organization"],
             include_drafts=data["include_drafts"],
+            **self.units_arguments(),
         )
 
 
@@ -170,10 +229,7 @@ class MeetingsReportForm(ReportForm):
         year, month = last_month(self.today)
         return {"period": PeriodKind.MONTH, "year": year, "month": month, "quarter": (month + 2) // 3}
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
+    def complete_period(self, cleaned: dict) -> None:
         kind = cleaned.get("period") or PeriodKind.MONTH
         year = cleaned.get("year") or self.today.year
         if kind == PeriodKind.MONTH:
@@ -183,12 +239,14 @@ class MeetingsReportForm(ReportForm):
         else:
             start, end = selectors.period_bounds(year=year)
         cleaned["start"], cleaned["end"] = start, end
-        return cleaned
+
+    def reference_day(self, cleaned: dict) -> datetime.date:
+        return cleaned["end"]
 
     def report(self) -> Report:
         data = self.cleaned_data
         return selectors.meetings_report(
-            area=data["area"], start=data["start"], end=data["end"], organization=data["organization"]
+            start=data["start"], end=data["end"], organization=data["organization"], **self.units_arguments()
         )
 
 
@@ -202,13 +260,17 @@ class OfficersReportForm(ReportForm):
     def defaults(self, data) -> dict:
         return {"year": self.today.year, "month": self.today.month}
 
+    def complete_period(self, cleaned: dict) -> None:
+        cleaned["year"] = cleaned.get("year") or self.today.year
+        cleaned["month"] = cleaned.get("month") or self.today.month
+
+    def reference_day(self, cleaned: dict) -> datetime.date:
+        return selectors.period_bounds(year=cleaned["year"], month=cleaned["month"])[1]
+
     def report(self) -> Report:
         data = self.cleaned_data
         return selectors.officers_report(
-            area=data["area"],
-            year=data["year"] or self.today.year,
-            month=data["month"] or self.today.month,
-            organization=data["organization"],
+            year=data["year"], month=data["month"], organization=data["organization"], **self.units_arguments()
         )
 
 

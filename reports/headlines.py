@@ -84,7 +84,7 @@ def headline_figures(area: Area, *, today: datetime.date) -> Headlines:
 
 def links(area: Area, figures: Headlines) -> dict[str, str]:
     def url(kind: str, **params) -> str:
-        return f"{reverse(f'reports:{kind}', kwargs={'code': area.code})}?{urlencode(params)}"
+        return f"{reverse(f'reports:{kind}', kwargs={'key': area.key})}?{urlencode(params)}"
 
     year, month = figures.month
     return {
@@ -92,5 +92,5 @@ def links(area: Area, figures: Headlines) -> dict[str, str]:
         "ratings": url("ratings", year=figures.ratings.period["year"]),
         "meetings": url("meetings", period="month", year=year, month=month),
         "officers": url("officers", year=figures.today.year, month=figures.today.month),
-        "index": f"{reverse('reports:index')}?{urlencode({'area': area.code})}",
+        "index": f"{reverse('reports:index')}?{urlencode({'area': area.key})}",
     }

@@ -11,7 +11,7 @@ from django.db.models import CharField, Count, Exists, F, FilteredRelation, Oute
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 
 from areas.models import Area, AreaLevel, in_force_q
-from areas.selectors import nearest_day
+from areas.selectors import holder_now, nearest_day
 from branches.models import AllowanceRate, Officer, OfficerRole, Organization
 from meetings.models import CadreVisit, Meeting
 from members.models import EndReason, Membership, MembershipPeriod, MembershipStatus, TargetPopulation
@@ -37,14 +37,26 @@ class Report:
     def area(self) -> Area:
         return self.units.area
 
+    @property
+    def day(self) -> datetime.date:
+        """The day the report is about (the last of its period); a report in other units is recast."""
+        return self.period.get("date") or self.period.get("end") or datetime.date(self.period["year"], 12, 31)
+
+    @property
+    def recast(self) -> bool:
+        return self.units.on != self.day
+
 
 def units_for(area: Area, on: datetime.date, units_on: datetime.date | None = None) -> Units:
     """The tree a report on ``area`` for ``on`` lays its rows out in.
 
     By default the tree of ``on`` itself, or of the nearest day the area was in force (a
     unit of 2025 asked about 2024 shows 2024's figures in its own units); ``units_on``
-    recasts them in the tree of another day (today's units: ``units_on=today``).
+    recasts them in the tree of another day (today's units: ``units_on=today``), where an
+    area that ended is replaced by the one that holds all it held.
     """
+    if units_on is not None and not area.in_force_on(units_on):
+        area = holder_now(area) or area
     return Units.of(area, nearest_day(area, units_on or on))
 
 
@@ -76,6 +88,7 @@ def _assemble(
     rows = [
         {
             "key": h.key,
+            "area_key": h.area.key if h.area else "",
             "area_code": h.code,
             "area_name": h.name,
             "drillable": h.drillable,

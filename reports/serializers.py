@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from .selectors import Report
 
-INTERNAL_KEYS = {"key", "drillable"}
+INTERNAL_KEYS = {"key", "area_key", "drillable"}
 
 
 def _plain(value):
@@ -21,9 +21,12 @@ def _plain(value):
 
 
 def report_data(report: Report) -> dict:
+    """SPEC section 8, with the units the rows follow: their structure and the day of that tree."""
     return {
         "kind": report.kind,
         "area": {"code": report.area.code, "name": report.area.full_name, "level": report.area.level},
+        "structure": report.units.structure,
+        "units_on": report.units.on.isoformat(),
         "organization": report.organization.code if report.organization else None,
         "period": _plain(report.period),
         "rows": [_plain(row) for row in report.rows],

@@ -35,6 +35,7 @@ class Line:
     drillable: bool
     cells: list[Cell]
     organizations: list[tuple[Organization, list[Cell]]] = field(default_factory=list)
+    area_key: str = ""  # a drillable row's area, as its page and report URLs name it
 
 
 def header_rows(columns: list[Column]) -> list[list[HeaderCell]]:
@@ -67,6 +68,7 @@ def _line(row: dict, report: Report, columns: list[Column], *, key: str, code: s
     by_org = row.get("organizations") or {}
     return Line(
         key=key,
+        area_key=row.get("area_key", ""),
         code=code,
         name=name,
         drillable=drillable,

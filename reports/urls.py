@@ -1,7 +1,8 @@
 """The dashboard ("home", at /) and the reports (namespace "reports", under /reports/).
 
 Each report answers at /reports/<kind>/ (the user's own area, or ?area=CODE) and at
-/reports/<kind>/<code>/ (the drill-down and breadcrumb links); ?format=xlsx|csv downloads it.
+/reports/<kind>/<key>/ (the drill-down and breadcrumb links; an area's key is its code, with
+the structure after the first: 82@2025); ?format=xlsx|csv downloads it.
 """
 
 from django.urls import include, path
@@ -12,7 +13,7 @@ report_patterns = [path("", views.index, name="index")]
 for kind in ("membership", "ratings", "meetings", "officers"):
     report_patterns += [
         path(f"{kind}/", views.report_page, {"kind": kind}, name=kind),
-        path(f"{kind}/<str:code>/", views.report_page, {"kind": kind}, name=kind),
+        path(f"{kind}/<str:key>/", views.report_page, {"kind": kind}, name=kind),
     ]
 
 urlpatterns = [

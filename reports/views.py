@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from areas.models import Area
+from areas.selectors import ancestors_on, holder_now, predecessors
 from branches.models import OfficerRole
 from core.navigation import area_breadcrumbs
 from core.views import query_without
@@ -45,13 +47,13 @@ def index(request):
 
 
 def _report_url(kind: str, area, query: str = "") -> str:
-    url = reverse(f"reports:{kind}", kwargs={"code": area.code}) if area else reverse(f"reports:{kind}")
+    url = reverse(f"reports:{kind}", kwargs={"key": area.key}) if area else reverse(f"reports:{kind}")
     return f"{url}?{query}" if query else url
 
 
 @require_GET
-def report_page(request, kind: str, code: str | None = None):
-    form = FORMS[kind](request.GET, user=request.user, area_code=code)
+def report_page(request, kind: str, key: str | None = None):
+    form = FORMS[kind](request.GET, user=request.user, area_key=key)
     output = request.GET.get("format", "")
     if output not in ("", "html", "xlsx", "csv"):
         raise Http404
@@ -70,6 +72,13 @@ def report_page(request, kind: str, code: str | None = None):
         return render(request, f"reports/{kind}.html", context)
 
     report = form.report()
+    # The rows follow the tree of the units' day: so do the breadcrumbs and the links to other units.
+    area = report.area
+    context.update(
+        area=area,
+        breadcrumbs=_breadcrumbs(request, kind, area, carry_query, ancestors=ancestors_on(area, report.units.on)),
+        other_units=_other_units(request.user, area, report, kind, carry_query),
+    )
     if output == "csv":
         return _download(report_csv(report).encode("utf-8"), "text/csv; charset=utf-8", download_name(report, "csv"))
     if output == "xlsx":
@@ -100,12 +109,27 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def _breadcrumbs(request, kind: str, area, query: str) -> list[dict]:
+def _breadcrumbs(request, kind: str, area, query: str, ancestors=None) -> list[dict]:
     """The area's ancestors within the user's scope, each a link to the same report and period."""
     crumbs = [{"label": _("Reports"), "url": reverse("reports:index")}]
-    for crumb in area_breadcrumbs(area, f"reports:{kind}", user=request.user):
+    for crumb in area_breadcrumbs(area, f"reports:{kind}", user=request.user, ancestors=ancestors):
         crumbs.append({"label": crumb["label"], "url": f"{crumb['url']}?{query}" if query else crumb["url"]})
     return crumbs
+
+
+def _other_units(user, area, report, kind: str, query: str) -> dict:
+    """Links to the same report in the units before or after a reorganisation, those the user sees."""
+    visible = Area.objects.visible_to(user)
+    earlier = [old for old in predecessors(area) if visible.filter(pk=old.pk).exists()] if area.valid_from else []
+    later = holder_now(area)
+    if later is not None and not visible.filter(pk=later.pk).exists():
+        later = None
+    return {
+        "recast": report.recast,
+        "units_on": report.units.on,
+        "earlier": [{"area": old, "url": _report_url(kind, old, query)} for old in earlier],
+        "later": {"area": later, "url": _report_url(kind, later, query)} if later else None,
+    }
 
 
 @require_GET

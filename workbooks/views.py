@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from areas.models import Area
+from areas.selectors import resolve_code
 
 from . import selectors, services, templates, undo
 from .forms import ExportForm, UploadForm
@@ -157,7 +158,10 @@ def export(request, kind):
     data = form.cleaned_data
     area_path = None
     if data.get("area"):
-        area = get_object_or_404(Area.objects.visible_to(request.user), code=data["area"])
+        # A code is read in today's units (30130 is Xã Thanh Bình since the 2025 reform).
+        area = resolve_code(data["area"], on=timezone.localdate(), areas=Area.objects.visible_to(request.user))
+        if area is None:
+            raise Http404
         area_path = area.path
     if kind == ImportKind.BRANCHES:
         rows = selectors.branches_for_export(request.user, organization=data.get("organization"), area_path=area_path)

@@ -31,7 +31,7 @@ def test_dashboard_renders_for_every_role(client, data, user_attr, area_code):
     for figure in ("members", "gathering_rate", "strong_share", "missed_meeting"):
         assert f'data-figure="{figure}"' in content
     for kind in ("membership", "ratings", "meetings", "officers"):
-        assert reverse(f"reports:{kind}", kwargs={"code": area_code}) in content
+        assert reverse(f"reports:{kind}", kwargs={"key": area_code}) in content
 
 
 def test_dashboard_figures_of_the_district(data):

@@ -143,7 +143,7 @@ def test_xlsx_for_one_organization_names_it(district_client):
 
 def test_cells_that_would_start_a_formula_are_neutralised(district_client, data):
     factories.branch(data.tree.commune_a, "HND", code="NN-2", name='=HYPERLINK("http://x")', kind="professional")
-    url = reverse("reports:officers", kwargs={"code": "99101"}) + "?year=2024&month=10"
+    url = reverse("reports:officers", kwargs={"key": "99101"}) + "?year=2024&month=10"
 
     rows = _csv_rows(district_client.get(url + "&format=csv").content)
     assert '\'=HYPERLINK("http://x")' in [row[1] for row in rows]

@@ -199,14 +199,14 @@ def test_officers_page_figures(district_client):
 def test_vietnamese_formats_thousands_percent_and_blank(client, data):
     client.force_login(data.province_user)
 
-    membership = page_table(client.get(reverse("reports:membership", kwargs={"code": "992"}) + MEMBERSHIP_2024))
+    membership = page_table(client.get(reverse("reports:membership", kwargs={"key": "992"}) + MEMBERSHIP_2024))
     assert membership.rows["99201"]["target"] == "1.234"
     assert membership.rows["99201"]["gathering_rate"] == "0,08%"  # 1 / 1234
 
-    meetings = page_table(client.get(reverse("reports:meetings", kwargs={"code": "992"}) + MEETINGS_OCT_2024))
+    meetings = page_table(client.get(reverse("reports:meetings", kwargs={"key": "992"}) + MEETINGS_OCT_2024))
     assert meetings.rows["99201"]["attendance_rate"] == "58,64%"  # 5864 / 10000
 
-    province = page_table(client.get(reverse("reports:meetings", kwargs={"code": "99"}) + "?period=month&year=2023"))
+    province = page_table(client.get(reverse("reports:meetings", kwargs={"key": "99"}) + "?period=month&year=2023"))
     assert province.rows["total"]["attendance_rate"] == ""  # no meeting at all: blank, not 0 or an error
     assert province.rows["total"]["meetings"] == "0"
 
@@ -214,8 +214,8 @@ def test_vietnamese_formats_thousands_percent_and_blank(client, data):
 def test_drill_down_links_point_to_child_areas(district_client):
     response = district_client.get(reverse("reports:membership") + MEMBERSHIP_2024)
     links = page_table(response).links
-    assert links["99101"] == reverse("reports:membership", kwargs={"code": "99101"}) + "?on=31%2F12%2F2024"
-    assert links["99102"].startswith(reverse("reports:membership", kwargs={"code": "99102"}))
+    assert links["99101"] == reverse("reports:membership", kwargs={"key": "99101"}) + "?on=31%2F12%2F2024"
+    assert links["99102"].startswith(reverse("reports:membership", kwargs={"key": "99102"}))
 
     commune = district_client.get(links["99101"])
     table = page_table(commune)
@@ -223,7 +223,7 @@ def test_drill_down_links_point_to_child_areas(district_client):
     # A commune shows its hamlets, which drill down further, and the branch sitting on it, which does not.
     assert set(table.rows) >= {"99101-01", "99101-02", "99101-HND-NN"}
     assert "99101-HND-NN" not in table.links
-    assert table.links["99101-01"].startswith(reverse("reports:membership", kwargs={"code": "99101-01"}))
+    assert table.links["99101-01"].startswith(reverse("reports:membership", kwargs={"key": "99101-01"}))
 
     hamlet = page_table(district_client.get(table.links["99101-01"]))
     assert {key for key in hamlet.rows if "@" not in key} == {"99101-01-DOAN", "99101-01-HND", "total"}
@@ -236,13 +236,13 @@ def test_area_given_as_a_parameter(district_client):
 
 
 def test_breadcrumbs_follow_the_area_tree_within_the_scope(district_client):
-    response = district_client.get(reverse("reports:ratings", kwargs={"code": "99101-01"}) + RATINGS_2024)
+    response = district_client.get(reverse("reports:ratings", kwargs={"key": "99101-01"}) + RATINGS_2024)
 
     crumbs = response.context["breadcrumbs"]
     labels = [str(crumb["label"]) for crumb in crumbs]
     # The province is above the district user's scope: left out.
     assert labels[1:] == ["Huyện Thanh Bình", "Xã Tân Mỹ", "Ấp Tân Phú"]
-    assert crumbs[1]["url"] == reverse("reports:ratings", kwargs={"code": "991"}) + "?year=2024"
+    assert crumbs[1]["url"] == reverse("reports:ratings", kwargs={"key": "991"}) + "?year=2024"
 
 
 @pytest.mark.parametrize("kind", ["membership", "ratings", "meetings", "officers"])
@@ -292,4 +292,4 @@ def test_index_lists_the_four_reports(district_client):
     response = district_client.get(reverse("reports:index"))
     content = response.content.decode()
     for kind in ("membership", "ratings", "meetings", "officers"):
-        assert reverse(f"reports:{kind}", kwargs={"code": "991"}) in content
+        assert reverse(f"reports:{kind}", kwargs={"key": "991"}) in content

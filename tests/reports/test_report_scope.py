@@ -19,8 +19,8 @@ def test_district_user_cannot_read_another_district(client, data, kind, output):
     client.force_login(data.district_user)
 
     by_parameter = client.get(f"{reverse(f'reports:{kind}')}?area=992{output}")
-    by_path = client.get(f"{reverse(f'reports:{kind}', kwargs={'code': '99201'})}?x=1{output}")
-    parent = client.get(f"{reverse(f'reports:{kind}', kwargs={'code': '99'})}?x=1{output}")
+    by_path = client.get(f"{reverse(f'reports:{kind}', kwargs={'key': '99201'})}?x=1{output}")
+    parent = client.get(f"{reverse(f'reports:{kind}', kwargs={'key': '99'})}?x=1{output}")
 
     assert (by_parameter.status_code, by_path.status_code, parent.status_code) == (404, 404, 404)
 
@@ -29,7 +29,7 @@ def test_district_user_cannot_read_another_district(client, data, kind, output):
 def test_commune_user_cannot_see_the_district(client, data, kind):
     client.force_login(data.commune_user)
 
-    assert client.get(reverse(f"reports:{kind}", kwargs={"code": "991"})).status_code == 404
+    assert client.get(reverse(f"reports:{kind}", kwargs={"key": "991"})).status_code == 404
     assert client.get(f"{reverse(f'reports:{kind}')}?area=991&format=csv").status_code == 404
     own = client.get(reverse(f"reports:{kind}"))
     assert own.status_code == 200
@@ -38,7 +38,7 @@ def test_commune_user_cannot_see_the_district(client, data, kind):
 
 def test_unknown_area_and_unknown_format_answer_404(client, data):
     client.force_login(data.district_user)
-    assert client.get(reverse("reports:membership", kwargs={"code": "nope"})).status_code == 404
+    assert client.get(reverse("reports:membership", kwargs={"key": "nope"})).status_code == 404
     assert client.get(reverse("reports:membership") + "?format=pdf").status_code == 404
 
 
@@ -55,7 +55,7 @@ def test_administrator_defaults_to_the_first_province_with_branches(client, data
     client.force_login(data.admin)
     response = client.get(reverse("reports:membership"))
     assert response.context["area"].code == "99"
-    assert client.get(reverse("reports:membership", kwargs={"code": "992"})).status_code == 200
+    assert client.get(reverse("reports:membership", kwargs={"key": "992"})).status_code == 200
 
 
 def test_reports_need_a_login(client, data):

@@ -2,13 +2,16 @@
 
 import datetime
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from areas.models import Area, AreaLevel
+from areas.models import Area, AreaLevel, Structure
+from areas.selectors import resolve_code
 from branches.models import Organization
 from reports import selectors
 from reports.columns import Kind
@@ -17,6 +20,20 @@ from reports.serializers import report_data
 from reports.tables import report_table
 
 KINDS = ["membership", "ratings", "meetings", "officers"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A report's period: ``on`` is the day whose units its area code is read in (its last day)."""
+
+    on: datetime.date
+    selector: Callable
+    arguments: dict
+
+    def report(self, **extra):
+        return self.selector(**self.arguments, **extra)
+
+
 FORMATS = ["table", "csv", "json", "xlsx"]
 
 
@@ -36,7 +53,23 @@ class Command(BaseCommand):
         period.add_argument("--date", help=_("The date, YYYY-MM-DD (membership report)."))
         period.add_argument("--month", help=_("The month, YYYY-MM (meetings and officers reports)."))
         period.add_argument("--quarter", help=_("The quarter, YYYY-Q1 … YYYY-Q4 (meetings report)."))
-        parser.add_argument("--area", help=_("Area code (default: the user's area, or the only province)."))
+        parser.add_argument(
+            "--area",
+            help=_(
+                "Area code (default: the user's area, or the only province), read in the units in force on the "
+                "report's date."
+            ),
+        )
+        parser.add_argument(
+            "--structure",
+            choices=Structure.values,
+            help=_("Read the area code in this structure (pre2025 or 2025) rather than the one in force on the date."),
+        )
+        parser.add_argument(
+            "--units",
+            choices=["current"],
+            help=_("current: recast the figures of the date in today's units (the code is read in today's units)."),
+        )
         parser.add_argument("--organization", help=_("Organization code (default: all)."))
         parser.add_argument("--user", help=_("Run with this user's scope (default: everything)."))
         parser.add_argument("--drafts", action="store_true", help=_("Ratings: count ratings not yet approved too."))
@@ -45,9 +78,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         user = self._user(options["user"])
-        area = self._area(options["area"], user)
+        today = datetime.date.today()
+        units_on = today if options["units"] == "current" else None
+        if units_on and options["structure"]:
+            raise usage_error(_("Give --structure or --units current, not both."))
+        period = self._period(options, today)
+        area = self._area(options["area"], user, on=units_on or period.on, structure=options["structure"])
         organization = self._organization(options["organization"])
-        report = self._report(options, area=area, organization=organization)
+        report = period.report(area=area, organization=organization, units_on=units_on)
         self._write(report, options, user)
 
     # --- arguments -----------------------------------------------------------------
@@ -60,16 +98,16 @@ class Command(BaseCommand):
             raise usage_error(_("There is no active user %(username)s.") % {"username": username})
         return user
 
-    def _area(self, code, user):
+    def _area(self, code, user, *, on, structure):
         areas = Area.objects.visible_to(user) if user else Area.objects.all()
         if code:
-            area = areas.filter(code=code).first()
+            area = resolve_code(code, on=on, structure=structure, areas=areas)
             if area is None:
                 raise usage_error(_("There is no area with code %(code)s in your scope.") % {"code": code})
             return area
         if user is not None and user.area is not None:
             return user.area
-        provinces = list(areas.filter(level=AreaLevel.PROVINCE)[:2])
+        provinces = list(areas.filter(level=AreaLevel.PROVINCE).in_force_on(on)[:2])
         if len(provinces) != 1:
             raise usage_error(_("Give the area with --area CODE."))
         return provinces[0]
@@ -85,24 +123,23 @@ class Command(BaseCommand):
             )
         return organization
 
-    def _report(self, options, *, area, organization):
+    def _period(self, options, today: datetime.date) -> "Period":
+        """The report's period from the options, with the date its area code is read on."""
         kind = options["kind"]
-        today = datetime.date.today()
         year = options["year"] or today.year
         try:
             if kind == "membership":
                 if options["month"] or options["quarter"]:
                     raise usage_error(_("The membership report takes --date or --year."))
                 on = _parse_date(options["date"]) if options["date"] else min(datetime.date(year, 12, 31), today)
-                return selectors.membership_report(area=area, on=on, organization=organization)
+                return Period(on, selectors.membership_report, {"on": on})
             if options["date"]:
                 raise usage_error(_("Only the membership report takes --date."))
             if kind == "ratings":
                 if options["month"] or options["quarter"]:
                     raise usage_error(_("The ratings report takes --year."))
-                return selectors.ratings_report(
-                    area=area, year=year, organization=organization, include_drafts=options["drafts"]
-                )
+                arguments = {"year": year, "include_drafts": options["drafts"]}
+                return Period(selectors.period_bounds(year=year)[1], selectors.ratings_report, arguments)
             if kind == "meetings":
                 if options["month"]:
                     year, month = _parse_month(options["month"])
@@ -112,11 +149,12 @@ class Command(BaseCommand):
                     start, end = selectors.period_bounds(year=year, quarter=quarter)
                 else:
                     start, end = selectors.period_bounds(year=year)
-                return selectors.meetings_report(area=area, start=start, end=end, organization=organization)
+                return Period(end, selectors.meetings_report, {"start": start, "end": end})
             if options["quarter"] or options["year"]:
                 raise usage_error(_("The officers report takes --month."))
             year, month = _parse_month(options["month"]) if options["month"] else (today.year, today.month)
-            return selectors.officers_report(area=area, year=year, month=month, organization=organization)
+            end = selectors.period_bounds(year=year, month=month)[1]
+            return Period(end, selectors.officers_report, {"year": year, "month": month})
         except ValueError as error:
             raise usage_error(str(error)) from error
 
