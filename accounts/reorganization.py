@@ -17,9 +17,18 @@ MOVED, PAUSED = "moved", "paused"
 
 
 def _decisions(moves: Moves) -> list[tuple[User, object | None]]:
+    """Each account of an ending unit, with the unit it moves to (None: made inactive).
+
+    An account follows only to a unit of its own level (an island district became a
+    commune, but district staff are not commune staff).
+    """
     ending = set(moves.successors) | moves.divided
     users = User.objects.filter(area_id__in=ending).select_related("area").order_by("username")
-    return [(user, moves.whole.get(user.area_id)) for user in users]
+    decisions = []
+    for user in users:
+        successor = moves.whole.get(user.area_id)
+        decisions.append((user, successor if successor is not None and successor.level == user.area.level else None))
+    return decisions
 
 
 class AccountsParticipant(Participant):
