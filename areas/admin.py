@@ -5,10 +5,10 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ScopedAdmin
+from core.admin import ReferenceAdmin, ScopedAdmin, may_edit_reference
 from workbooks.admin import WorkbookAdminMixin
 
-from .models import Area, AreaLevel
+from .models import Area, AreaLevel, Reorganization
 
 
 class AreaFilter(admin.SimpleListFilter):
@@ -26,7 +26,9 @@ class AreaFilter(admin.SimpleListFilter):
         levels = [AreaLevel.DISTRICT, AreaLevel.COMMUNE]
         if request.user.sees_everything:
             levels.insert(0, AreaLevel.PROVINCE)
-        base = Area.objects.visible_to(request.user).only("path", "level", "unit_type", "name").order_by("path")
+        # Units in force only: what sat in an ended unit is in its successor now.
+        base = Area.objects.visible_to(request.user).filter(valid_to__isnull=True)
+        base = base.only("path", "level", "unit_type", "name").order_by("path")
         if request.user.area_id is not None:
             base = base.exclude(pk=request.user.area_id)
         areas = list(base.filter(level__in=levels)[: self.max_choices + 1])
@@ -68,13 +70,13 @@ class AreaForm(forms.ModelForm):
 class AreaAdmin(WorkbookAdminMixin, ScopedAdmin):
     workbook_kind = "areas"
     form = AreaForm
-    list_display = ("full_name", "code", "level", "parent", "structure")
+    list_display = ("full_name", "code", "level", "parent", "structure", "valid_from", "last_day")
     list_select_related = ("parent",)
     list_filter = ("level", AreaFilter, "structure", "unit_type")
     search_fields = ("name", "code")
     autocomplete_fields = ("parent",)
     ordering = ("path",)
-    fields = ("parent", "level", "unit_type", "name", "code", "structure", "path")
+    fields = ("parent", "level", "unit_type", "name", "code", "structure", "path", "valid_from", "last_day")
     # A parent is a province, district or commune.
     picker_filters = {"parent": ~Q(level=AreaLevel.HAMLET) & Q(valid_to__isnull=True)}
     # Reverting could change a code and break the paths below the area.
@@ -84,11 +86,16 @@ class AreaAdmin(WorkbookAdminMixin, ScopedAdmin):
     def full_name(self, obj):
         return obj.full_name
 
+    @admin.display(description=_("in force until"))
+    def last_day(self, obj):
+        return obj.last_day
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["path"]
+        # Dates in force come from reorganisations (reorganize_areas), not from this form.
+        readonly = ["path", "valid_from", "last_day"]
         if obj is not None:
             # The path of every area below is built from these: they are fixed once created.
-            readonly += ["parent", "level", "code"]
+            readonly += ["parent", "level", "code", "structure"]
         return readonly
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -112,3 +119,21 @@ class AreaAdmin(WorkbookAdminMixin, ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._is_own_area(request, obj)
+
+
+@admin.register(Reorganization)
+class ReorganizationAdmin(ReferenceAdmin):
+    """The reorganisations applied, for administrators to read (reorganize_areas applies and undoes them)."""
+
+    view_check = staticmethod(may_edit_reference)
+    list_display = ("__str__", "effective_on", "provinces", "created_at", "created_by", "undone_at")
+    readonly_fields = [field.name for field in Reorganization._meta.fields if field.editable]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

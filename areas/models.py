@@ -177,6 +177,11 @@ class Area(VersionedModel, ScopedModel):
     def __str__(self) -> str:
         return self.full_name
 
+    @classmethod
+    def scope_q(cls, path: str) -> Q:
+        # An area that ended belongs to whoever holds all it held now (never to part-holders).
+        return Q(path__startswith=path) | Q(successor_path__startswith=path)
+
     @property
     def full_name(self) -> str:
         return f"{self.get_unit_type_display()} {self.name}"

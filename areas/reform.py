@@ -268,15 +268,14 @@ def _plan_hamlets(result: ReformPlan, successors_of: dict[int, list[Area]], plan
 
 
 def _successor_paths(result: ReformPlan, successors_of: dict[int, list[Area]]) -> None:
-    """Where each ending unit's past belongs: the nearest new unit holding all its successors."""
+    """Where each ending unit's past belongs: the nearest new unit holding all its successors
+    (for a divided commune, all its candidates, wherever the plan sends its hamlets)."""
     paths: dict[int, list[str]] = {area.pk: [s.path for s in successors_of[area.pk]] for area in result.ending}
     # A district (or a province) holds what its communes became; deepest first so each
     # parent sees its children's successors.
     for area in sorted(result.ending, key=lambda a: -a.path.count("/")):
         if area.parent_id in paths:
             paths[area.parent_id] += paths[area.pk]
-    for move in result.hamlets:  # a hamlet of a split commune goes where the plan says
-        paths[move.old_commune.pk].append(move.new_commune.path)
     result.successor_paths = {pk: _lowest_common_path(found) for pk, found in paths.items() if found}
 
 
@@ -499,7 +498,9 @@ def reform_data(result: ReformPlan) -> dict:
     provinces = []
     for province in (area for area in result.new_units if area.level == AreaLevel.PROVINCE):
         communes = []
-        for commune in (area for area in result.new_units if area.parent is province):
+        for commune in (
+            a for a in result.new_units if a.level != AreaLevel.PROVINCE and a.path.startswith(province.path)
+        ):
             received = list(receives.get(id(commune), {}).values())
             if not received:
                 continue

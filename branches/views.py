@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from areas import services as area_services
 from areas.models import Area, AreaLevel
+from areas.selectors import holder_now
 from core.navigation import area_breadcrumbs
 from core.vietnamese import text_key
 from core.views import require_editor, run_service
@@ -46,8 +47,11 @@ def area_detail(request, key: str):
         "children": sorted(selectors.child_areas(area=area, user=request.user), key=lambda a: text_key(a.name)),
         "branches": list(selectors.branches_of(area=area, user=request.user)),
         "breadcrumbs": area_breadcrumbs(area, "branches:area", user=request.user),
-        "may_add_hamlet": area.level == AreaLevel.COMMUNE and request.user.can_edit,
-        "may_add_branch": area.level in (AreaLevel.COMMUNE, AreaLevel.HAMLET) and request.user.can_edit,
+        "may_add_hamlet": area.level == AreaLevel.COMMUNE and request.user.can_edit and area.valid_to is None,
+        "may_add_branch": area.level in (AreaLevel.COMMUNE, AreaLevel.HAMLET)
+        and request.user.can_edit
+        and area.valid_to is None,
+        "holder": holder_now(area),
         "current_year": timezone.localdate().year,
     }
     return render(request, "branches/area_detail.html", context)

@@ -20,8 +20,8 @@ from ratings.models import RatingState
 from . import vocab
 from .people import DAY, PRESENT, STOPPED, MembershipPlan, NameMaker, PersonPlan, weighted
 
-TARGET_YEARS = range(2019, 2027)
-RATING_YEARS = range(2020, 2026)
+FIRST_TARGET_YEAR = 2019
+FIRST_RATING_YEAR = 2020
 GRADE_WEIGHTS = [60, 30, 8, 2]  # strong, good, average, weak (by the scheme's order)
 SCORE_RANGES = {1: (85, 98), 2: (70, 84), 3: (50, 69), 4: (30, 49)}
 
@@ -92,6 +92,10 @@ class Activity:
         self.roll = Roll(people)
         self.names = NameMaker(self.rng)
         self.resident_heads: set[int] = set()
+        # Targets up to this year; ratings up to last year (a year is rated after it ends),
+        # that last round still in progress in places.
+        self.target_years = range(FIRST_TARGET_YEAR, today.year + 1)
+        self.rating_years = range(FIRST_RATING_YEAR, today.year)
 
     # --- officers ---------------------------------------------------------------------------
 
@@ -235,7 +239,7 @@ class Activity:
     def targets(self) -> list[tuple]:
         """(hamlet, org, year, count) with count above the members present in the hamlet."""
         present = defaultdict(int)
-        year_ends = [(year, datetime.date(year, 12, 31)) for year in TARGET_YEARS]
+        year_ends = [(year, datetime.date(year, 12, 31)) for year in self.target_years]
         for person in self.people:
             for membership in person.memberships:
                 for branch, status, start, end in membership.periods:
@@ -248,7 +252,7 @@ class Activity:
         for hamlet in self.world.hamlets:
             for org in self.world.org_codes:
                 rate = self.rng.uniform(0.5, 0.85)
-                for year in TARGET_YEARS:
+                for year in self.target_years:
                     members = present[(hamlet.pk, org, year)]
                     year_rate = min(0.9, max(0.4, rate + self.rng.uniform(-0.05, 0.05)))
                     count = max(members + 1, round(members / year_rate)) if members else self.rng.randint(1, 4)
@@ -258,18 +262,26 @@ class Activity:
     # --- ratings ----------------------------------------------------------------------------
 
     def ratings(self) -> list[dict]:
-        """One rating per branch and year it was active; 2025 still in progress in places."""
+        """One rating per branch and year it was active; the last year still in progress in places.
+
+        A commune rates its branches together after the year ends, so how far the last
+        round went is the commune's: for a year after the reform, the new commune's.
+        """
         rng = self.rng
-        communes = sorted({self.world.commune_of[b.area_id] for b in self.world.branches})
+        last_year = self.rating_years[-1]
+        year_end = datetime.date(last_year, 12, 31)
+        communes = sorted({self.world.commune_on(b.area_id, year_end) for b in self.world.branches}, key=str)
         states = [RatingState.APPROVED, RatingState.SUBMITTED, RatingState.DRAFT, None]
         rng.shuffle(communes)
         commune_state = {}
         for i, commune in enumerate(communes):
             commune_state[commune] = states[i] if i < len(states) else rng.choices(states, [50, 25, 15, 10])[0]
+        # Nothing is submitted or approved after the demo's today (early in January, say).
+        latest = datetime.datetime.combine(self.today - DAY, datetime.time(16, 0))
         rows = []
         for branch in self.world.branches:
             order = None
-            for year in RATING_YEARS:
+            for year in self.rating_years:
                 if branch.founded_on and branch.founded_on.year > year:
                     continue
                 if branch.dissolved_on and branch.dissolved_on.year <= year:
@@ -277,8 +289,8 @@ class Activity:
                 if order is None or rng.random() >= 0.5:
                     order = rng.choices([1, 2, 3, 4], GRADE_WEIGHTS)[0]
                 state = RatingState.APPROVED
-                if year == 2025:
-                    state = commune_state[self.world.commune_of[branch.area_id]]
+                if year == last_year:
+                    state = commune_state[self.world.commune_on(branch.area_id, year_end)]
                     if rng.random() < 0.15:
                         state = rng.choice(states)
                     if state is None:
@@ -289,6 +301,7 @@ class Activity:
                 approved_at = submitted_at = None
                 if state != RatingState.DRAFT:
                     approved = datetime.datetime(year + 1, 1, rng.randint(10, 28), rng.randint(8, 16), 0)
+                    approved = min(approved, latest)
                     submitted_at = approved - datetime.timedelta(days=rng.randint(3, 15))
                     if state == RatingState.APPROVED:
                         approved_at = approved
@@ -309,12 +322,16 @@ class Activity:
     # --- meetings ---------------------------------------------------------------------------
 
     def _cadres(self) -> dict:
-        """A few cadres per organization at each level who visit meetings."""
+        """A few cadres per organization at each level who visit meetings, in the units of either structure."""
         pool = {}
-        scopes = [("province", self.world.province)]
-        scopes += [("district", d) for d in self.world.districts]
-        scopes += [("commune", c) for c in self.world.communes]
-        for level, area in scopes:
+        world = self.world
+        scopes = [("province", ("old", world.province.pk), world.province)]
+        scopes += [("district", ("old", d.pk), d) for d in world.districts]
+        scopes += [("commune", ("old", c.pk), c) for c in world.communes]
+        if world.reform_on is not None:
+            scopes += [("province", ("new", world.new_province.code), world.new_province)]
+            scopes += [("commune", ("new", code), c) for code, c in sorted(world.new_communes.items())]
+        for level, key, area in scopes:
             unit = area.get_unit_type_display().lower()
             for org in self.world.org_codes:
                 people = []
@@ -323,7 +340,7 @@ class Activity:
                     gender = Gender.FEMALE if female else Gender.MALE
                     name = self.names(gender, self.rng.randint(1968, 1992))
                     people.append((name, position.format(unit=unit)))
-                pool[(level, area.pk, org)] = people
+                pool[(level, key, org)] = people
         return pool
 
     def meetings(self, officers: list[OfficerPlan]) -> list[MeetingPlan]:
@@ -379,14 +396,21 @@ class Activity:
         return serving[0].person.full_name if serving else ""
 
     def _visits(self, branch, org: str, held_on: datetime.date, cadres: dict) -> list[dict]:
-        rng, visits = self.rng, []
+        rng, visits, world = self.rng, [], self.world
+        if world.reformed_on(held_on):
+            # No districts any more: cadres come from the new commune, or the province.
+            levels = [(CadreLevel.COMMUNE, 85), (CadreLevel.PROVINCE, 15)]
+            province = ("new", world.new_province.code)
+        else:
+            levels = [(CadreLevel.COMMUNE, 55), (CadreLevel.DISTRICT, 37), (CadreLevel.PROVINCE, 8)]
+            province = ("old", world.province.pk)
         for _ in range(2 if rng.random() < 0.1 else 1):
-            level = weighted(rng, [(CadreLevel.COMMUNE, 55), (CadreLevel.DISTRICT, 37), (CadreLevel.PROVINCE, 8)])
+            level = weighted(rng, levels)
             area = {
-                CadreLevel.COMMUNE: self.world.commune_of[branch.area_id],
-                CadreLevel.DISTRICT: self.world.district_of[branch.area_id],
-                CadreLevel.PROVINCE: self.world.province.pk,
-            }[level]
+                CadreLevel.COMMUNE: lambda: world.commune_on(branch.area_id, held_on),
+                CadreLevel.DISTRICT: lambda: ("old", world.district_of[branch.area_id]),
+                CadreLevel.PROVINCE: lambda: province,
+            }[level]()
             name, position = rng.choice(cadres[(level, area, org)])
             if any(v["cadre_name"] == name for v in visits):
                 continue

@@ -2,6 +2,20 @@
 
 The plan is made in Python (``people`` and ``activity``), then written with bulk inserts
 that also write the history rows (``bulk_create_with_history``), in one transaction.
+
+The demo lives through the 2025 reform: it is built in the old structure (Tỉnh Đồng Tháp
+87, Huyện Thanh Bình and Huyện Lấp Vò with their communes), then the reform is applied on
+1 July 2025 as an administrator would (``areas.reform``), and the new units (Tỉnh Đồng
+Tháp 82 and its communes) hold everything since. The whole simulated history, up to
+today, is written first and the reform applied after it. That gives exactly the state of
+a province that lived through the reform: branches keep their identity across it (only
+their placement changes, from the effective date), memberships, meetings and ratings hang
+off branches, and the reform never rewrites the past, so activity dated after 1 July 2025
+reads in the new units and activity before it in the old ones. The simulation itself knows
+the reform from a dry run of it (``plan_reform``), so what happens after the effective date
+makes sense in the new units: a move is between new communes (there are no districts any
+more), cadres visit from the new commune or the province, the ratings of 2025 and later
+are done per new commune.
 """
 
 from __future__ import annotations
@@ -12,13 +26,16 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
 from accounts.services import create_user
-from areas.models import Area, AreaLevel, AreaPlacement, Structure, UnitType
+from areas.models import REFORM_2025, Area, AreaLevel, AreaPlacement, Structure, UnitType
+from areas.reform import ReformPlan, apply_reform, plan_reform
 from areas.services import load_official_areas
 from branches.models import AllowanceRate, Branch, BranchKind, BranchPlacement, Officer, OfficerRole, Organization
 from meetings.models import CadreVisit, Meeting
@@ -30,10 +47,24 @@ from .activity import Activity
 from .people import PeopleSimulator, ensure_variety, rand_date
 
 PROVINCE = "87"  # Tỉnh Đồng Tháp, in the pre-2025 structure
+NEW_PROVINCE = "82"  # Tỉnh Đồng Tháp since the reform (87 and Tiền Giang's 82 merged)
 DISTRICTS = ("874", "875")  # Huyện Thanh Bình, Huyện Lấp Vò
 ORG_CODES = ("DOAN", "HND", "LHPN", "CCB")
 PASSWORD = "demo12345"
-COMMUNE_ACCOUNT_AREA = "30145"  # xã Tân Mỹ, Thanh Bình
+# The demo accounts: (username, role, area code). Those of the old units are created before
+# the reform, which moves the provincial officer to the new province and makes the district
+# staff inactive (their district ended without a single successor); the commune staff are
+# created after it, on new communes (codes are read in today's structure).
+ACCOUNTS_BEFORE_REFORM = [
+    ("quantri", Role.ADMIN, None),
+    (f"tinh{NEW_PROVINCE}", Role.PROVINCE, PROVINCE),
+    ("huyen874", Role.DISTRICT, "874"),
+]
+ACCOUNTS_AFTER_REFORM = [
+    ("xa30130", Role.COMMUNE, "30130"),  # Xã Thanh Bình (2025)
+    ("xa30154", Role.COMMUNE, "30154"),  # Xã Tân Long (2025); 30154 was Xã Tân Bình before
+]
+APPROVER = f"tinh{NEW_PROVINCE}"
 BATCH = 500
 CHANGE_REASON = "seed_demo"
 # Monthly allowances in đồng: (role, amount from 2020, amount from 2025).
@@ -55,6 +86,24 @@ class DemoAlreadyThere(Exception):
 
 
 @dataclass
+class DemoAccount:
+    username: str
+    role: str
+    area: str  # the area's name and code today ("" for an administrator)
+    created: bool  # created now (an account that existed is left as it is)
+    paused_by_reform: bool = False  # made inactive by the reform (its unit ended divided)
+
+
+@dataclass
+class ReformSummary:
+    effective_on: datetime.date
+    old_province: str
+    new_province: str
+    new_communes: int  # the new communes that received hamlets
+    hamlets: int  # the hamlets that moved
+
+
+@dataclass
 class Summary:
     hamlets: int
     branches: int
@@ -66,12 +115,18 @@ class Summary:
     ratings: int
     meetings: int
     visits: int
-    accounts: list[tuple[str, str, str, bool]]  # username, role, area code, created now
+    accounts: list[DemoAccount]
+    reform: ReformSummary | None  # None when the demo's today is before the reform
 
 
 def demo_data_exists() -> bool:
-    province = Area.objects.filter(code=PROVINCE).first()
-    return province is not None and Branch.objects.filter(area__path__startswith=province.path).exists()
+    """Whether branches sat in the demo province at some date.
+
+    After the reform the demo's hamlets sit in the new province, but their placements
+    keep where they sat before: one query on the placements' paths finds them.
+    """
+    province = Area.objects.filter(code=PROVINCE, structure=Structure.PRE_2025).first()
+    return province is not None and Branch.objects.filter(area__placements__path__startswith=province.path).exists()
 
 
 class World:
@@ -90,6 +145,13 @@ class World:
         self.commune_of = {c.pk: c.pk for c in communes}
         self.district_of = {c.pk: c.parent_id for c in communes}
         self.hamlets_by_district = {d.pk: [] for d in districts}
+        # The reform, from its dry run: its date, the new province and, for each old
+        # commune and hamlet (by primary key), the code of the new commune it goes to.
+        self.reform_on: datetime.date | None = None
+        self.new_province: Area | None = None
+        self.new_communes: dict[str, Area] = {}
+        self.new_commune_of: dict[int, str] = {}
+        self.hamlets_by_new_commune: dict[str, list[Area]] = {}
 
     def add_hamlets(self, hamlets: list[Area], weights: list[float]) -> None:
         self.hamlets = hamlets
@@ -99,6 +161,28 @@ class World:
             self.commune_of[hamlet.pk] = hamlet.parent_id
             self.district_of[hamlet.pk] = self.district_of[hamlet.parent_id]
             self.hamlets_by_district[self.district_of[hamlet.pk]].append(hamlet)
+
+    def add_reform(self, plan: ReformPlan) -> None:
+        """What the reform will do to the demo's units, so that later events happen in the new ones."""
+        self.reform_on = plan.effective_on
+        self.new_province = next(area for area in plan.new_units if area.level == AreaLevel.PROVINCE)
+        for commune in self.communes:
+            successor = plan.moves.successors[commune.pk]  # a divided commune: its default successor
+            self.new_commune_of[commune.pk] = successor.code
+        for move in plan.hamlets:
+            code = move.new_commune.code
+            self.new_communes[code] = move.new_commune
+            self.new_commune_of[move.hamlet.pk] = code
+            self.hamlets_by_new_commune.setdefault(code, []).append(move.hamlet)
+
+    def reformed_on(self, day: datetime.date) -> bool:
+        return self.reform_on is not None and day >= self.reform_on
+
+    def commune_on(self, area_id: int, day: datetime.date) -> tuple[str, object]:
+        """The commune a hamlet (or a branch's commune) belonged to on a day: an old one, or a new one."""
+        if self.reformed_on(day):
+            return ("new", self.new_commune_of[area_id])
+        return ("old", self.commune_of[area_id])
 
     def add_branches(self, branches: list[Branch]) -> None:
         self.branches = sorted(branches, key=lambda b: b.code)
@@ -113,11 +197,23 @@ class World:
         branches = self.professional.get(hamlet.parent_id)
         return branches[0] if branches else None
 
-    def other_hamlet(self, rng: random.Random | None, hamlet: Area, *, other_district: bool) -> Area:
-        district = self.district_of[hamlet.pk]
-        if other_district:
-            district = next(d.pk for d in self.districts if d.pk != district)
-        choices = [h for h in self.hamlets_by_district[district] if h.pk != hamlet.pk]
+    def other_hamlet(self, rng: random.Random | None, hamlet: Area, *, far: bool, on: datetime.date) -> Area:
+        """Where someone of ``hamlet`` moves on a day: a hamlet nearby, or (``far``) further away.
+
+        Before the reform, nearby is the same district and far the other district; after
+        it there are no districts: nearby is the same new commune, far another new commune.
+        """
+        if self.reformed_on(on):
+            commune = self.new_commune_of[hamlet.pk]
+            if far or len(self.hamlets_by_new_commune[commune]) < 2:
+                choices = [h for h in self.hamlets if self.new_commune_of[h.pk] != commune]
+            else:
+                choices = [h for h in self.hamlets_by_new_commune[commune] if h.pk != hamlet.pk]
+        else:
+            district = self.district_of[hamlet.pk]
+            if far:
+                district = next(d.pk for d in self.districts if d.pk != district)
+            choices = [h for h in self.hamlets_by_district[district] if h.pk != hamlet.pk]
         return choices[rng.randrange(len(choices))] if rng else choices[0]
 
 
@@ -217,19 +313,22 @@ class DemoBuilder:
 
     # --- accounts ---------------------------------------------------------------------------
 
-    def _accounts(self) -> list[tuple[str, str, str, bool]]:
-        """One account per role; an account that already exists is left as it is."""
-        wanted = [
-            ("quantri", Role.ADMIN, None),
-            (f"tinh{PROVINCE}", Role.PROVINCE, PROVINCE),
-            *((f"huyen{code}", Role.DISTRICT, code) for code in DISTRICTS),
-            (f"xa{COMMUNE_ACCOUNT_AREA}", Role.COMMUNE, COMMUNE_ACCOUNT_AREA),
-        ]
+    def _accounts(self, wanted) -> list[DemoAccount]:
+        """The demo accounts; an account that already exists is left as it is."""
         existing = set(User.objects.filter(username__in=[w[0] for w in wanted]).values_list("username", flat=True))
         for username, role, area_code in wanted:
             if username not in existing:
                 create_user(username=username, role=role, area_code=area_code, password=PASSWORD)
-        return [(username, role, area_code or "", username not in existing) for username, role, area_code in wanted]
+        return [DemoAccount(username, role, "", username not in existing) for username, role, _area in wanted]
+
+    @staticmethod
+    def _describe(accounts: list[DemoAccount], active_before: set[str]) -> None:
+        """Each account's area as it is now, and whether the reform made it inactive."""
+        users = {u.username: u for u in User.objects.filter(username__in=[a.username for a in accounts])}
+        for account in accounts:
+            user = users[account.username]
+            account.area = f"{user.area.full_name} {user.area.code}" if user.area else ""
+            account.paused_by_reform = account.username in active_before and not user.is_active
 
     # --- people -----------------------------------------------------------------------------
 
@@ -300,25 +399,65 @@ class DemoBuilder:
                 if not AllowanceRate.objects.filter(role=role, valid_from=valid_from).exists():
                     AllowanceRate.objects.create(role=role, amount=value, valid_from=valid_from, valid_to=valid_to)
 
-    def _grades(self, world: World) -> dict:
+    def _grades(self, world: World, years) -> dict:
         """(organization code, year) -> {order: grade} in the scheme the organization uses that year."""
         grades = {}
         for code, org in world.orgs.items():
-            for year in range(2020, 2026):
+            for year in years:
                 assignment = SchemeAssignment.objects.for_year(org.pk, year)
                 grades[(code, year)] = {g.order: g for g in Grade.objects.filter(scheme_id=assignment.scheme_id)}
         return grades
+
+    # --- the reform -------------------------------------------------------------------------
+
+    def _reform_plan(self) -> ReformPlan | None:
+        """The dry run of the reform of the demo province, if the demo's today is past it."""
+        if self.today < REFORM_2025:
+            return None
+        return plan_reform(effective_on=REFORM_2025, province_codes=[PROVINCE])
+
+    def _reform(self, world: World) -> ReformSummary:
+        """Apply the reform as an administrator would (``reorganize_areas --effective 2025-07-01 --province 87``).
+
+        Planned again now that everything is written, so that the event keeps the true
+        figures of what moved (the first dry run saw the branches without members).
+        """
+        plan = plan_reform(effective_on=REFORM_2025, province_codes=[PROVINCE])
+        apply_reform(plan, user=self.user)
+        return ReformSummary(
+            effective_on=plan.effective_on,
+            old_province=f"{world.province.full_name} ({world.province.code})",
+            new_province=f"{world.new_province.full_name} ({world.new_province.code})",
+            new_communes=len({move.new_commune.code for move in plan.hamlets}),
+            hamlets=len(plan.hamlets),
+        )
 
     @transaction.atomic
     def build(self) -> Summary:
         if demo_data_exists():
             raise DemoAlreadyThere
         world = self._official_areas()
-        accounts = self._accounts()
+        if world.province.valid_to is not None:
+            raise ValidationError(
+                _(
+                    "%(area)s (%(code)s) was reorganised already (in force until %(date)s): the demo builds its "
+                    "history before the reform, so it needs a database where the province is still in force."
+                ),
+                params={
+                    "area": world.province.full_name,
+                    "code": world.province.code,
+                    "date": world.province.last_day.strftime("%d/%m/%Y"),
+                },
+                code="reorganised",
+            )
+        accounts = self._accounts(ACCOUNTS_BEFORE_REFORM)
         self.user = User.objects.get(username="quantri")
-        approver = User.objects.get(username=f"tinh{PROVINCE}")
+        approver = User.objects.get(username=APPROVER)
         self._hamlets(world)
         self._branches(world)
+        plan = self._reform_plan()
+        if plan is not None:
+            world.add_reform(plan)
 
         people = PeopleSimulator(world, seed=self.seed, today=self.today).run(self.members)
         ensure_variety(people, world, today=self.today)
@@ -339,7 +478,7 @@ class DemoBuilder:
         ]
         _bulk(targets, TargetPopulation, self.user)
 
-        grades = self._grades(world)
+        grades = self._grades(world, activity.rating_years)
         ratings = [
             BranchRating(
                 branch=r["branch"],
@@ -373,6 +512,12 @@ class DemoBuilder:
         visits = [CadreVisit(meeting=m, **v) for m, p in zip(meetings, meeting_plans, strict=True) for v in p.visits]
         _bulk(visits, CadreVisit, self.user)
 
+        # The history is written, in the old units; the reform moves it into the new ones.
+        active_before = set(User.objects.filter(is_active=True).values_list("username", flat=True))
+        reform = self._reform(world) if plan is not None else None
+        accounts += self._accounts(ACCOUNTS_AFTER_REFORM)
+        self._describe(accounts, active_before)
+
         return Summary(
             hamlets=len(world.hamlets),
             branches=len(world.branches),
@@ -385,6 +530,7 @@ class DemoBuilder:
             meetings=len(meetings),
             visits=len(visits),
             accounts=accounts,
+            reform=reform,
         )
 
 

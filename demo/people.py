@@ -13,6 +13,7 @@ of joins and events are drawn from another stream and stop at today.
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
 from dataclasses import dataclass, field
 
@@ -276,7 +277,7 @@ class PeopleSimulator:
         start = max(first + 60 * DAY, HISTORY_START)
         if rng.random() < 0.06 and start < today:
             person.move_on = rand_date(rng, start, today)
-            person.new_home = self.world.other_hamlet(rng, person.home, other_district=rng.random() < 0.35)
+            person.new_home = self.world.other_hamlet(rng, person.home, far=rng.random() < 0.35, on=person.move_on)
         start = max(last + 60 * DAY, HISTORY_START)
         age = 2022 - person.birth_date.year
         death = 0.12 if age >= 70 else 0.05 if age >= 60 else 0.015 if age >= 45 else 0.003
@@ -411,16 +412,43 @@ def ensure_variety(people: list[PersonPlan], world, *, today: datetime.date) -> 
         return start + int((today - start).days * share) * DAY
 
     def districts(m: MembershipPlan) -> set:
-        return {world.district_of[period[0].area_id] for period in m.periods}
+        """The old districts a membership was in before the reform."""
+        return {world.district_of[period[0].area_id] for period in m.periods if not world.reformed_on(period[2])}
+
+    def moved_between_new_communes(m: MembershipPlan) -> bool:
+        """A transfer after the reform, from one new commune to another."""
+        return any(
+            world.reformed_on(after[2])
+            and world.new_commune_of[before[0].area_id] != world.new_commune_of[after[0].area_id]
+            for before, after in itertools.pairwise(m.periods)
+        )
+
+    def move(m: MembershipPlan, day: datetime.date) -> None:
+        person = m.person
+        person.move_on = day
+        person.new_home = world.other_hamlet(None, person.home, far=True, on=day)
+        change_period(m, day, world.residential[(person.new_home.pk, m.org)], m.periods[-1][1])
+
+    def settled(m: MembershipPlan) -> bool:
+        """An open residential membership of someone who holds no other and has not moved or left."""
+        person = m.person
+        single = len(person.memberships) == 1 and m.branch.kind == "residential"
+        return single and person.move_on is None and person.left_on is None
 
     if not any(len(districts(m)) > 1 for m in memberships):
-        for m in open_ones(lambda m: len(m.person.memberships) == 1 and m.branch.kind == "residential"):
-            person = m.person
-            if person.move_on is None and person.left_on is None:
-                person.move_on = midway(m)
-                person.new_home = world.other_hamlet(None, person.home, other_district=True)
-                change_period(m, person.move_on, world.residential[(person.new_home.pk, m.org)], m.periods[-1][1])
-                break
+        # A move across the old districts, before the reform.
+        last_day = min(today, world.reform_on - DAY) if world.reform_on else today
+        for m in open_ones(lambda m: settled(m) and m.periods[-1][2] < last_day - 120 * DAY):
+            start = m.periods[-1][2]
+            move(m, start + (last_day - start) // 2)
+            break
+    after_reform = world.reform_on is not None and today >= world.reform_on + 60 * DAY
+    if after_reform and not any(moved_between_new_communes(m) for m in memberships):
+        # A move between new communes, after the reform (there are no districts any more).
+        for m in open_ones(settled):
+            start = max(m.periods[-1][2] + DAY, world.reform_on)
+            move(m, start + (today - start) // 2)
+            break
     if not any([p[1] for p in m.periods[:3]] == [PRESENT, AWAY, PRESENT] for m in memberships):
         for m in open_ones(lambda m: m.periods[-1][1] == PRESENT):
             change_period(m, midway(m, 0.3), m.periods[-1][0], AWAY)

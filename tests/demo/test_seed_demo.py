@@ -1,4 +1,9 @@
-"""``manage.py seed_demo``: what it promises to build, and that the history it writes is sound."""
+"""``manage.py seed_demo``: what it promises to build, and that the history it writes is sound.
+
+The demo lives through the 2025 reform: old Đồng Tháp (87, districts 874 and 875) up to
+30/06/2025, the reform on 01/07/2025, new Đồng Tháp (82) and its communes since. Figures
+are counted here from the tables with plain loops, never through the report selectors.
+"""
 
 import collections
 import datetime
@@ -14,12 +19,15 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from accounts.models import Role, User
-from areas.models import Area, AreaLevel, UnitType
-from branches.models import AllowanceRate, Branch, BranchKind, Officer, OfficerRole
+from areas.models import Area, AreaLevel, AreaPlacement, Reorganization, Structure, Succession, UnitType
+from areas.reform import apply_reform, plan_reform
+from areas.services import load_official_areas
+from branches.models import AllowanceRate, Branch, BranchKind, BranchPlacement, Officer, OfficerRole
 from core import vietnamese
 from meetings.models import CadreVisit, Meeting
 from members.models import EndReason, Gender, Membership, MembershipPeriod, Person, TargetPopulation
 from ratings.models import BranchRating, RatingState
+from reports.selectors import membership_report
 from tests.conftest import FAST_HASHERS
 from tests.pages import log_in
 
@@ -27,6 +35,8 @@ pytestmark = pytest.mark.django_db
 
 MEMBERS = 300
 ORGS = {"DOAN", "HND", "LHPN", "CCB"}
+REFORM = datetime.date(2025, 7, 1)
+LAST_OLD_DAY = datetime.date(2025, 6, 30)
 
 
 def seed(*args) -> str:
@@ -51,6 +61,43 @@ def periods_by_membership() -> dict[int, list[MembershipPeriod]]:
     return periods
 
 
+def in_force(row, day: datetime.date) -> bool:
+    return (row.valid_from is None or row.valid_from <= day) and (row.valid_to is None or day < row.valid_to)
+
+
+class Tree:
+    """Where every area and branch sat on any day, from all the placements read once."""
+
+    def __init__(self):
+        self.areas = collections.defaultdict(list)
+        for placement in AreaPlacement.objects.all():
+            self.areas[placement.area_id].append(placement)
+        self.branches = collections.defaultdict(list)
+        for placement in BranchPlacement.objects.all():
+            self.branches[placement.branch_id].append(placement)
+
+    def placement(self, area_id: int, day: datetime.date) -> AreaPlacement:
+        (found,) = [p for p in self.areas[area_id] if in_force(p, day)]
+        return found
+
+    def branch_path(self, branch_id: int, day: datetime.date) -> str:
+        """The path, on ``day``, of the area the branch sat on that day."""
+        (found,) = [p for p in self.branches[branch_id] if in_force(p, day)]
+        return self.placement(found.area_id, day).path
+
+
+def periods_on(day: datetime.date) -> list[MembershipPeriod]:
+    return [p for p in MembershipPeriod.objects.all() if in_force(p, day)]
+
+
+def old_province() -> Area:
+    return Area.objects.get(code="87", structure=Structure.PRE_2025)
+
+
+def new_province() -> Area:
+    return Area.objects.get(code="82", structure=Structure.FROM_2025)
+
+
 def roll(periods, branch_id: int, day: datetime.date, status: str | None = None) -> int:
     return sum(
         1
@@ -64,19 +111,23 @@ def roll(periods, branch_id: int, day: datetime.date, status: str | None = None)
 
 class TestSeededDemo:
     def test_areas_and_branches(self, seeded):
-        districts = Area.objects.filter(code__in=["874", "875"])
+        districts = Area.objects.filter(code__in=["874", "875"], structure=Structure.PRE_2025)
         assert districts.count() == 2
         communes = Area.objects.filter(parent__in=districts, level=AreaLevel.COMMUNE)
         assert communes.count() > 20
+        # The hamlets were made in the old communes; they sit in the new ones since the reform.
+        placements = AreaPlacement.objects.filter(area__level=AreaLevel.HAMLET).select_related("area")
         for commune in communes:
-            hamlets = list(Area.objects.filter(parent=commune))
-            assert 3 <= len(hamlets) <= 6, commune
+            then = [p for p in placements if p.parent_id == commune.pk and in_force(p, LAST_OLD_DAY)]
+            assert 3 <= len(then) <= 6, commune
             town = commune.unit_type == UnitType.THI_TRAN
-            for hamlet in hamlets:
+            for placement in then:
+                hamlet = placement.area
                 assert hamlet.level == AreaLevel.HAMLET
                 assert hamlet.unit_type == (UnitType.KHOM if town else UnitType.AP)
                 assert re.fullmatch(rf"{commune.code}-\d\d", hamlet.code)
-                assert hamlet.path == f"{commune.path}{hamlet.code}/"
+                assert placement.path == f"{commune.path}{hamlet.code}/"
+                assert hamlet.path == f"{hamlet.parent.path}{hamlet.code}/"
 
         hamlets = Area.objects.filter(level=AreaLevel.HAMLET)
         residential = Branch.objects.filter(kind=BranchKind.RESIDENTIAL)
@@ -165,7 +216,14 @@ class TestSeededDemo:
         assert {m.end_reason for m in memberships} >= set(EndReason.values)
         transfers = [ps for ps in periods.values() if len({p.branch_id for p in ps}) > 1]
         assert transfers
-        assert any(len({p.branch.area.path.split("/")[2] for p in ps}) > 1 for ps in transfers), "across districts"
+        # Across the old districts, before the reform: the district is the one of that day.
+        tree = Tree()
+
+        def district_then(period) -> str:
+            return tree.branch_path(period.branch_id, period.valid_from).split("/")[2]
+
+        before = [[p for p in ps if p.valid_from < REFORM] for ps in transfers]
+        assert any(len({district_then(p) for p in ps}) > 1 for ps in before), "across districts"
         statuses = [[p.status for p in ps] for ps in periods.values()]
         assert any(s[i : i + 3] == ["present", "away", "present"] for s in statuses for i in range(len(s)))
         assert any(s[i : i + 2] == ["present", "stopped"] for s in statuses for i in range(len(s)))
@@ -210,13 +268,14 @@ class TestSeededDemo:
 
     def test_targets_exceed_members_present(self, seeded):
         hamlets = Area.objects.filter(level=AreaLevel.HAMLET).count()
-        assert TargetPopulation.objects.count() == hamlets * 4 * 8
-        assert set(TargetPopulation.objects.values_list("year", flat=True)) == set(range(2019, 2027))
+        years = range(2019, timezone.localdate().year + 1)
+        assert TargetPopulation.objects.count() == hamlets * 4 * len(years)
+        assert set(TargetPopulation.objects.values_list("year", flat=True)) == set(years)
         present = collections.Counter()
         for p in MembershipPeriod.objects.filter(status="present", branch__kind=BranchKind.RESIDENTIAL).values_list(
             "branch__area_id", "membership__organization__code", "valid_from", "valid_to"
         ):
-            for year in range(2019, 2027):
+            for year in years:
                 day = datetime.date(year, 12, 31)
                 if p[2] <= day and (p[3] is None or day < p[3]):
                     present[(p[0], p[1], year)] += 1
@@ -232,13 +291,16 @@ class TestSeededDemo:
         assert 0.4 < members_total / target_total < 0.9
 
     def test_ratings(self, seeded):
+        # Every year up to the last one is rated, that last round still in progress in places.
+        last_year = timezone.localdate().year - 1
         ratings = BranchRating.objects.select_related("grade")
-        assert set(ratings.values_list("year", flat=True)) == set(range(2020, 2026))
-        assert not ratings.filter(year__lt=2025).exclude(state=RatingState.APPROVED).exists()
+        assert set(ratings.values_list("year", flat=True)) == set(range(2020, last_year + 1))
+        assert not ratings.filter(year__lt=last_year).exclude(state=RatingState.APPROVED).exists()
         assert all(r.approved_at and r.approved_by for r in ratings.filter(state=RatingState.APPROVED))
-        assert set(ratings.filter(year=2025).values_list("state", flat=True)) == set(RatingState.values)
-        rated_2025 = set(ratings.filter(year=2025).values_list("branch_id", flat=True))
-        assert Branch.objects.filter(dissolved_on__isnull=True).exclude(pk__in=rated_2025).exists()
+        assert all(r.approved_at <= timezone.now() for r in ratings.filter(state=RatingState.APPROVED))
+        assert set(ratings.filter(year=last_year).values_list("state", flat=True)) == set(RatingState.values)
+        rated_last = set(ratings.filter(year=last_year).values_list("branch_id", flat=True))
+        assert Branch.objects.filter(dissolved_on__isnull=True).exclude(pk__in=rated_last).exists()
         grades = collections.Counter(ratings.values_list("grade__code", flat=True))
         assert set(grades) <= {"strong", "good", "average", "weak"}
         assert grades["strong"] > grades["good"] > grades["average"]
@@ -263,29 +325,50 @@ class TestSeededDemo:
         filed = visits.filter(reported_on__isnull=False)
         assert filed.count() > visits.count() / 2
         assert all(v.quality and v.reported_on > v.meeting.held_on for v in filed)
-        assert {v.level for v in visits} >= {"commune", "district"}
+        assert "commune" in {v.level for v in visits}
+        # Cadres of the districts visit until the reform; there are no districts after it.
+        assert not visits.filter(level="district", meeting__held_on__gte=REFORM).exists()
+        assert visits.filter(level="commune", meeting__held_on__gte=REFORM).exists()
+        if min(m.held_on for m in meetings) < REFORM:
+            assert visits.filter(level="district").exists()
 
     def test_demo_accounts(self, seeded, client):
+        # (role, area key now, active): tinh82 was created on old 87 and followed it to new
+        # 82; huyen874's district ended without a single successor, so it is inactive.
         expected = {
-            "quantri": (Role.ADMIN, None),
-            "tinh87": (Role.PROVINCE, "87"),
-            "huyen874": (Role.DISTRICT, "874"),
-            "huyen875": (Role.DISTRICT, "875"),
+            "quantri": (Role.ADMIN, None, True),
+            "tinh82": (Role.PROVINCE, "82@2025", True),
+            "xa30130": (Role.COMMUNE, "30130@2025", True),
+            "xa30154": (Role.COMMUNE, "30154@2025", True),
+            "huyen874": (Role.DISTRICT, "874", False),
         }
-        for username, (role, area) in expected.items():
-            user = User.objects.get(username=username)
-            assert (user.role, user.area.code if user.area else None) == (role, area)
-        commune_user = User.objects.get(role=Role.COMMUNE, username__startswith="xa")
-        assert commune_user.username == f"xa{commune_user.area.code}"
-        assert commune_user.area.parent.code == "874"
-        for username in [*expected, commune_user.username]:
-            assert log_in(client, username, "demo12345"), username
+        users = {u.username: u for u in User.objects.select_related("area")}
+        assert set(users) == set(expected)
+        for username, (role, key, active) in expected.items():
+            user = users[username]
+            assert (user.role, user.area.key if user.area else None, user.is_active) == (role, key, active)
+        assert users["xa30130"].area.full_name == "Xã Thanh Bình"
+        assert users["xa30154"].area.full_name == "Xã Tân Long"
+        assert users["huyen874"].area.valid_to == REFORM
+        # What the reform did to the accounts of the old units, as their history keeps it.
+        tinh82 = [h.area_id for h in users["tinh82"].history.order_by("history_date", "history_id")]
+        assert tinh82 == [old_province().pk, new_province().pk]
+        for username, (_role, _key, active) in expected.items():
+            assert log_in(client, username, "demo12345") == active, username
             client.logout()
 
     def test_summary_and_second_run_changes_nothing(self, seeded):
         assert f"{Membership.objects.count()} memberships" in seeded
         assert f"{Meeting.objects.count()} meetings" in seeded
-        assert "huyen874" in seeded
+        for username in ("quantri", "tinh82", "xa30130", "xa30154", "huyen874"):
+            assert username in seeded
+        assert re.search(r"Made inactive by the reorganisation .*: huyen874$", seeded, re.MULTILINE)
+        hamlets = Area.objects.filter(level=AreaLevel.HAMLET)
+        communes = {h.parent_id for h in hamlets}
+        assert (
+            f"Reorganisation of the administrative units from 01/07/2025 (Tỉnh Đồng Tháp (87) → Tỉnh Đồng Tháp (82)): "
+            f"{len(communes)} new communes received {hamlets.count()} hamlets."
+        ) in seeded
         counts = (Person.objects.count(), Membership.objects.count(), Branch.objects.count(), Meeting.objects.count())
         again = seed()
         assert "already there" in again
@@ -295,6 +378,129 @@ class TestSeededDemo:
             Branch.objects.count(),
             Meeting.objects.count(),
         ) == (counts)
+
+    # --- through the reform ---------------------------------------------------------------
+
+    def test_old_units_end_and_new_units_begin(self, seeded):
+        old = Area.objects.filter(path__startswith=old_province().path, structure=Structure.PRE_2025)
+        assert {a.code for a in old if a.level == AreaLevel.DISTRICT} >= {"874", "875"}
+        assert old.filter(level=AreaLevel.COMMUNE).count() > 100  # the whole old province
+        for area in old:
+            assert area.valid_to == REFORM and area.last_day == LAST_OLD_DAY, area
+            assert area.in_force_on(LAST_OLD_DAY) and not area.in_force_on(REFORM)
+        new = Area.objects.filter(path__startswith=new_province().path, structure=Structure.FROM_2025)
+        assert {a.level for a in new} == {AreaLevel.PROVINCE, AreaLevel.COMMUNE}
+        assert new.filter(level=AreaLevel.COMMUNE).count() > 50
+        for area in new:
+            assert (area.valid_from, area.valid_to) == (REFORM, None), area
+            assert area.in_force_on(REFORM) and not area.in_force_on(LAST_OLD_DAY)
+        (event,) = Reorganization.objects.all()
+        assert (event.effective_on, event.provinces, event.created_by.username) == (REFORM, ["87"], "quantri")
+        hamlets = Area.objects.filter(level=AreaLevel.HAMLET).count()
+        assert (event.summary["hamlets"], event.summary["ending"]) == (hamlets, old.count())
+
+    def test_hamlets_sit_in_their_old_commune_then_in_the_new_one(self, seeded):
+        tree = Tree()
+        successions = set(Succession.objects.values_list("predecessor_id", "successor_id"))
+        districts = {a.pk for a in Area.objects.filter(code__in=["874", "875"], structure=Structure.PRE_2025)}
+        new_province_path = new_province().path
+        hamlets = list(Area.objects.filter(level=AreaLevel.HAMLET).select_related("parent"))
+        assert len(hamlets) > 60
+        for hamlet in hamlets:
+            before, now = tree.placement(hamlet.pk, LAST_OLD_DAY), tree.placement(hamlet.pk, timezone.localdate())
+            assert before.valid_to == REFORM and now.valid_from == REFORM and now.valid_to is None
+            old_commune = Area.objects.get(pk=before.parent_id)
+            assert (old_commune.structure, old_commune.parent_id in districts) == (Structure.PRE_2025, True)
+            assert before.path == f"{old_commune.path}{hamlet.code}/"
+            new_commune = hamlet.parent
+            assert (now.parent_id, now.path) == (new_commune.pk, hamlet.path)
+            assert (new_commune.structure, new_commune.level) == (Structure.FROM_2025, AreaLevel.COMMUNE)
+            assert new_commune.path.startswith(new_province_path)
+            assert (old_commune.pk, new_commune.pk) in successions
+        # Branches keep their identity: the residential ones sit on their hamlet throughout,
+        # the professional ones moved from the old commune to its successor on the day.
+        for branch in Branch.objects.filter(kind=BranchKind.RESIDENTIAL):
+            assert [p.area_id for p in tree.branches[branch.pk]] == [branch.area_id]
+        for branch in Branch.objects.filter(kind=BranchKind.PROFESSIONAL):
+            placements = sorted(tree.branches[branch.pk], key=lambda p: p.valid_from or datetime.date.min)
+            assert [(p.valid_from, p.valid_to) for p in placements] == [(None, REFORM), (REFORM, None)]
+            assert (placements[0].area_id, placements[1].area_id) in successions
+            assert placements[1].area_id == branch.area_id
+
+    def test_activity_goes_on_after_the_reform(self, seeded):
+        tree = Tree()
+        new_path = new_province().path
+        assert Membership.objects.filter(joined_on__gte=REFORM).exists()
+        assert Membership.objects.filter(ended_on__gte=REFORM).exists()
+        # Transfers after the reform are between new communes (there are no districts any more).
+        periods = periods_by_membership()
+        transfers = [
+            (before, after)
+            for ps in periods.values()
+            for before, after in itertools.pairwise(ps)
+            if after.valid_from >= REFORM and before.branch_id != after.branch_id
+        ]
+        assert transfers
+        for before, after in transfers:
+            for period in (before, after):
+                assert tree.branch_path(period.branch_id, after.valid_from).startswith(new_path)
+
+        def commune_then(period, day):
+            return tree.branch_path(period.branch_id, day).split("/")[2]
+
+        assert any(commune_then(b, a.valid_from) != commune_then(a, a.valid_from) for b, a in transfers)
+
+        meetings = Meeting.objects.filter(held_on__gte=REFORM)
+        assert meetings.count() > 0
+        assert all(tree.branch_path(m.branch_id, m.held_on).startswith(new_path) for m in meetings)
+
+        # The ratings of the years since the reform are done in the new units and approved
+        # by the provincial officer, who is on the new province now.
+        ratings = list(BranchRating.objects.filter(year__gte=2025).select_related("approved_by__area"))
+        assert ratings
+        for rating in ratings:
+            assert tree.branch_path(rating.branch_id, datetime.date(rating.year, 12, 31)).startswith(new_path)
+            if rating.submitted_at:
+                assert rating.submitted_at.date() >= REFORM
+            if rating.approved_by:
+                assert (rating.approved_by.username, rating.approved_by.area.key) == ("tinh82", "82@2025")
+        assert any(r.state == RatingState.APPROVED for r in ratings)
+
+    def test_membership_report_before_the_reform_is_in_the_old_units(self, seeded):
+        day = datetime.date(2024, 12, 31)
+        province = old_province()
+        report = membership_report(area=province, on=day)
+        districts = Area.objects.filter(parent=province, level=AreaLevel.DISTRICT)
+        assert [r["area_code"] for r in report.rows] == sorted(d.code for d in districts)
+        assert {"874", "875"} <= {r["area_code"] for r in report.rows}
+
+        tree = Tree()
+        in_force_then = periods_on(day)
+        by_district = collections.Counter(tree.branch_path(p.branch_id, day).split("/")[2] for p in in_force_then)
+        assert set(by_district) == {"874", "875"}
+        assert report.total["members"] == len(in_force_then)
+        assert report.total["present"] == sum(p.status == "present" for p in in_force_then)
+        assert report.total["people"] == len({p.person_id for p in in_force_then})
+        for row in report.rows:
+            assert row["members"] == by_district[row["area_code"]], row["area_code"]
+
+    def test_membership_report_today_is_in_the_new_units(self, seeded):
+        today = timezone.localdate()
+        province = new_province()
+        report = membership_report(area=province, on=today)
+        communes = Area.objects.filter(parent=province, level=AreaLevel.COMMUNE)
+        assert sorted(r["area_code"] for r in report.rows) == sorted(c.code for c in communes)
+
+        tree = Tree()
+        in_force_now = periods_on(today)
+        by_commune = collections.Counter(tree.branch_path(p.branch_id, today).split("/")[2] for p in in_force_now)
+        demo_communes = {h.parent.key for h in Area.objects.filter(level=AreaLevel.HAMLET).select_related("parent")}
+        assert set(by_commune) <= demo_communes and len(by_commune) > 1
+        assert all(key.endswith("@2025") for key in by_commune)
+        assert report.total["members"] == len(in_force_now)
+        assert report.total["people"] == len({p.person_id for p in in_force_now})
+        for row in report.rows:
+            assert row["members"] == by_commune[row["area_key"]], row["area_code"]
 
 
 def test_same_seed_same_people():
@@ -317,3 +523,12 @@ def test_members_must_be_a_positive_number(value):
     with pytest.raises(CommandError, match="--members"):
         call_command("seed_demo", "--members", value, stdout=StringIO())
     assert not Branch.objects.exists()
+
+
+def test_refuses_a_province_reorganised_already():
+    """The demo builds its history before the reform: a province reorganised without it is left alone."""
+    load_official_areas(structure=Structure.PRE_2025, province_codes=["87"])
+    apply_reform(plan_reform(effective_on=REFORM, province_codes=["87"]))
+    with pytest.raises(CommandError, match="was reorganised already"), translation.override("en"):
+        call_command("seed_demo", "--members", "50", stdout=StringIO())
+    assert not Branch.objects.exists() and not User.objects.exists()

@@ -24,9 +24,11 @@ class Command(BaseCommand):
     def help(self) -> str:
         return _(
             "Fill the database with demo data: the communes of Huyện Thanh Bình and Huyện Lấp Vò "
-            "(Đồng Tháp) with hamlets, branches, members and their history since 2019, officers, "
-            "targets, ratings and meetings, and one demo account per role. Does nothing if the demo "
-            "data is already there."
+            "(Tỉnh Đồng Tháp, 87) with hamlets, branches, members and their history since 2019, officers, "
+            "targets, ratings and meetings, in the old structure up to 30/06/2025; then the reform of "
+            "01/07/2025 moves them into the new units (Tỉnh Đồng Tháp, 82, and its communes), where the "
+            "history goes on to today. One demo account per role. Does nothing if the demo data is "
+            "already there."
         )
 
     def add_arguments(self, parser):
@@ -49,7 +51,10 @@ class Command(BaseCommand):
             summary = seed_demo(members=members, seed=seed)
         except DemoAlreadyThere:
             self.stdout.write(
-                _("The demo data is already there (province %(code)s has branches); nothing was changed.")
+                _(
+                    "The demo data is already there (branches of province %(code)s, or of the units it "
+                    "became); nothing was changed."
+                )
                 % {"code": PROVINCE}
             )
             return
@@ -71,11 +76,40 @@ class Command(BaseCommand):
                 "meetings": summary.meetings,
             }
         )
-        logins = ", ".join(f"{username} ({Role(role).label})" for username, role, _area, _new in summary.accounts)
+        if summary.reform is not None:
+            reform = summary.reform
+            self.stdout.write(
+                _(
+                    "Reorganisation of the administrative units from %(date)s (%(old)s → %(new)s): "
+                    "%(communes)d new communes received %(hamlets)d hamlets."
+                )
+                % {
+                    "date": reform.effective_on.strftime("%d/%m/%Y"),
+                    "old": reform.old_province,
+                    "new": reform.new_province,
+                    "communes": reform.new_communes,
+                    "hamlets": reform.hamlets,
+                }
+            )
+        # The accounts one can log in with first, those the reform made inactive last.
+        accounts = sorted(summary.accounts, key=lambda account: account.paused_by_reform)
+        logins = ", ".join(
+            f"{account.username} ({Role(account.role).label}{', ' + account.area if account.area else ''})"
+            for account in accounts
+        )
         self.stdout.write(
             _("Demo logins, all with the password %(password)s: %(logins)s") % {"password": PASSWORD, "logins": logins}
         )
-        kept = [username for username, _role, _area, created in summary.accounts if not created]
+        paused = [account.username for account in accounts if account.paused_by_reform]
+        if paused:
+            self.stdout.write(
+                _(
+                    "Made inactive by the reorganisation (their unit ended without a single successor) "
+                    "until an administrator gives them an area: %(usernames)s"
+                )
+                % {"usernames": ", ".join(paused)}
+            )
+        kept = [account.username for account in accounts if not account.created]
         if kept:
             self.stdout.write(
                 _("These accounts already existed and keep their own passwords: %(usernames)s")

@@ -1,0 +1,52 @@
+"""After the 2025 reform, in a real browser: last year's figures in today's units, down to a new commune."""
+
+import datetime
+import re
+
+import pytest
+
+from areas.reform import apply_reform, plan_reform
+from tests.areas import reform_world
+from tests.browser.test_flows import _expect, log_in, snap
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+D = datetime.date
+
+
+@pytest.fixture
+def reformed(reference_data):
+    world = reform_world.build()
+    apply_reform(plan_reform(effective_on=reform_world.EFFECTIVE, province_codes=["87"], plan=reform_world.PLAN))
+    return world
+
+
+def members_in_new_commune(world, code: str, on: datetime.date) -> int:
+    """Counted from the world's own record: the memberships, that day, in branches now in the commune."""
+    return sum(
+        1
+        for story in world.stories
+        if (state := story.state_on(on)) and reform_world.row_of(state[0], code, new_units=True) is not None
+    )
+
+
+def test_the_new_provinces_officer_reads_2024_in_todays_units_and_drills_down_to_a_new_commune(page, reformed):
+    expect = _expect()
+    log_in(page, "tinh87")  # moved from old Đồng Tháp (87) to the new province (82) by the reform
+    page.goto("/reports/membership/")
+    page.fill("#id_on", "31/12/2024")
+    page.check("#id_units")
+    page.click("[data-testid=report-filters] button[type=submit]")
+
+    expect(page.locator("[data-testid=units-note]")).to_be_visible()
+    tan_long = page.locator("tr[data-row='30154']:not(.org-row)")
+    expect(tan_long).to_be_visible()
+    snap(page, "reorganised_province_in_todays_units")
+    tan_long.locator("[data-testid=drill-down]").click()
+
+    expect(page).to_have_url(re.compile(r"/reports/membership/30154@2025/\?"))
+    expect(page.locator("[data-testid=report-subtitle]")).to_contain_text("Xã Tân Long")
+    for hamlet in ("Q1", "Q2", "H1"):
+        expect(page.locator(f"tr[data-row='{hamlet}']:not(.org-row)")).to_be_visible()
+    expected = members_in_new_commune(reformed, "30154", D(2024, 12, 31))
+    expect(page.locator("tr[data-row=total]:not(.org-row) td[data-column=members]")).to_have_text(str(expected))
