@@ -80,6 +80,12 @@ REFORM_2025 = datetime.date(2025, 7, 1)
 BARE_KEY_STRUCTURES = frozenset({"", Structure.PRE_2025})
 
 
+def structure_of_path(path: str) -> str:
+    """The structure of the tree a path lies in (its province's key tells)."""
+    top = path.strip("/").split("/")[0]
+    return top.split("@", 1)[1] if "@" in top else Structure.PRE_2025
+
+
 def in_force_q(on: datetime.date, prefix: str = "") -> Q:
     """Rows whose period (``valid_from`` .. ``valid_to``, exclusive; empty = open) contains ``on``."""
     return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": on})) & (
@@ -271,11 +277,15 @@ def rewrite_paths(old: str, new: str, **history) -> None:
 
     Written with its audit history, like any change (``history``: the user and reason).
     """
+    from .reorganization import participants  # the apps above keep paths of their own
+
     for model, field in ((Area, "path"), (AreaPlacement, "path"), (Area, "successor_path")):
         objs = list(model.objects.filter(**{f"{field}__startswith": old}))
         for obj in objs:
             setattr(obj, field, new + getattr(obj, field)[len(old) :])
         bulk_update_with_history(objs, model, [field], batch_size=500, **history)
+    for participant in participants().values():
+        participant.rewrite_paths(old=old, new=new, history=history)
 
 
 class AreaPlacement(models.Model):

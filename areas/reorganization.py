@@ -1,5 +1,7 @@
 """How the apps above ``areas`` take part in a reorganisation of the tree, without ``areas`` importing them.
 
+They also hear of corrections that rewrite paths, to follow them in the paths they keep.
+
 ``areas`` moves the units themselves (it ends the old ones, begins the new ones and moves
 the hamlets); what sits on the units belongs to other apps: the branches on a commune
 (``branches``), the members counted in the preview (``members``), the accounts whose area
@@ -57,6 +59,9 @@ class Participant:
 
     def undo(self, *, event, log: dict) -> None:
         """Reverse ``apply`` from what it returned."""
+
+    def rewrite_paths(self, *, old: str, new: str, history: dict) -> None:
+        """A correction moved what lies below path ``old`` to ``new`` (a hamlet recoded, say)."""
 
 
 _participants: dict[str, Participant] = {}

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Area, AreaLevel, AreaPlacement, Structure, Succession, SuccessionKind, in_force_q
+from .models import Area, AreaLevel, AreaPlacement, Succession, SuccessionKind, in_force_q
 
 DAY = datetime.timedelta(days=1)
 
@@ -49,18 +49,6 @@ def placement_on(area: Area, on: datetime.date) -> AreaPlacement | None:
     return AreaPlacement.objects.filter(in_force_q(on), area=area).select_related("parent").first()
 
 
-def children_on(area: Area, on: datetime.date) -> list[Area]:
-    """The areas just below ``area`` on a date, by code, each with ``path_then`` (one query)."""
-    placements = (
-        AreaPlacement.objects.filter(in_force_q(on), parent=area).select_related("area").order_by("area__code")
-    )
-    children = []
-    for placement in placements:
-        placement.area.path_then = placement.path
-        children.append(placement.area)
-    return children
-
-
 def ancestors_on(area: Area, on: datetime.date) -> list[Area]:
     """From the province down to ``area`` as the tree stood on a date (two queries)."""
     placement = placement_on(area, on)
@@ -68,15 +56,6 @@ def ancestors_on(area: Area, on: datetime.date) -> list[Area]:
         return list(area.ancestors())
     keys = placement.path.strip("/").split("/")
     return sorted(Area.objects.filter(key__in=keys), key=lambda ancestor: keys.index(ancestor.key))
-
-
-def structure_of(area: Area, on: datetime.date) -> str:
-    """The structure an area belonged to on a date: a hamlet's is its commune's then."""
-    if area.structure:
-        return area.structure
-    placement = placement_on(area, on)
-    top = (placement.path if placement else area.path).strip("/").split("/")[0]
-    return Structure.FROM_2025 if "@" in top else Structure.PRE_2025
 
 
 def predecessors(area: Area) -> list[Area]:

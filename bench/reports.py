@@ -4,8 +4,32 @@
 
 Migrates the database, loads a synthetic province "BENCH" (10 districts × 10 communes ×
 25 hamlets × 4 organizations = 10.000 branches) with five years of membership history
-once (COPY on PostgreSQL), then prints each report's time at the province, district and
-commune level (best of --repeat runs, and the first run) and its number of queries.
+once (COPY on PostgreSQL; every area and branch with its first placement), then checks
+the figures (the province's roll in the membership report must equal the membership
+periods in force on the report date) and prints each report's time at the province,
+district and commune level (best of --repeat runs, and the first run) and its number of
+queries.
+
+Against an earlier commit, in one run, on the same PostgreSQL server:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_new python bench/reports.py --against 1c5452e --repeat 5
+
+checks out the commit in a git worktree under /tmp (reused if present), creates the
+databases if missing (``bench_new`` and ``bench_new_before``, or ``--before-database``),
+loads the same data (same --memberships and --seed) into each with that code's own
+loader (``bench/reports.py`` of the commit, in a subprocess), checks that both hold the
+same data (counts and sums that do not depend on ids) and that both codes give the same
+report totals, then times the reports in two worker processes, one per code, taking
+turns report by report and round by round (the order flips every time) so that the
+load of the machine hits both alike. It prints the best and the median time of each,
+now/before (of the best times) and the queries, and per database the time of
+``SELECT count(*) FROM members_membershipperiod`` (the floor of a scan of the periods).
+Before timing, both databases are analysed afresh with a statistics target of 1000
+(``--statistics-target``; 0 leaves the loaders' own ``VACUUM ANALYZE``): with the default
+of 100 the random samples of two databases holding the same data differ enough for one
+query to get a hash join in one and a nested loop in the other, a difference of tens of
+milliseconds that has nothing to do with the code. A database that already holds the
+province is not loaded again; one holding other data (another seed) is refused: drop it.
 """
 
 import argparse
@@ -13,12 +37,14 @@ import datetime
 import random
 import sys
 import time
-
-from _django import setup
+from pathlib import Path
 
 D = datetime.date
 YEARS = range(2021, 2026)
 REPORT_DATE = D(2025, 12, 31)
+ROOT = Path(__file__).resolve().parent.parent
+LEVELS = (("province", "BENCH"), ("district", "BENCH-05"), ("commune", "BENCH-05-05"))
+REPORTS = ("membership", "ratings", "meetings (year)", "meetings (month)", "officers")
 
 
 def build_areas(Area):
@@ -29,16 +55,21 @@ def build_areas(Area):
     def add(code, name, level, unit_type, parent):
         nonlocal next_id
         next_id += 1
-        path = f"{parent['path'] if parent else '/'}{code}/"
+        structure = "" if level == AreaLevel.HAMLET else "pre2025"
+        key = Area.key_for(code, structure)  # the bare code: "pre2025" and hamlets add no "@structure"
         row = {
             "id": base_id + next_id,
             "code": code,
+            "key": key,
             "name": name,
             "level": level,
             "unit_type": unit_type,
             "parent_id": parent["id"] if parent else None,
-            "path": path,
-            "structure": "" if level == AreaLevel.HAMLET else "pre2025",
+            "path": f"{parent['path'] if parent else '/'}{key}/",
+            "structure": structure,
+            "valid_from": None,  # in force since before the records begin, still in force
+            "valid_to": None,
+            "successor_path": "",
         }
         rows.append(row)
         return row
@@ -64,8 +95,8 @@ def load(memberships_wanted: int, seed: int) -> None:
     from bulkload import next_id, reset_sequence
     from django.db import connection, transaction
 
-    from areas.models import Area
-    from branches.models import AllowanceRate, Branch, Officer, OfficerRole, Organization
+    from areas.models import Area, AreaPlacement
+    from branches.models import AllowanceRate, Branch, BranchPlacement, Officer, OfficerRole, Organization
     from core.vietnamese import fold, sort_key, split_name
     from meetings.models import CadreVisit, Meeting
     from members.models import Membership, MembershipPeriod, Person, TargetPopulation
@@ -78,6 +109,11 @@ def load(memberships_wanted: int, seed: int) -> None:
     with transaction.atomic():
         area_rows, hamlets = build_areas(Area)
         copy_rows(Area, area_rows)
+        # Every area's first (and only) placement: where it sits now, over its whole life.
+        copy_rows(
+            AreaPlacement,
+            ({"area_id": a["id"], "parent_id": a["parent_id"], "path": a["path"]} for a in area_rows),
+        )
 
         branch_id = next_id(Branch)
         branches = []  # (id, hamlet, organization id)
@@ -100,6 +136,11 @@ def load(memberships_wanted: int, seed: int) -> None:
                 }
                 for bid, hamlet, org_id in branches
             ),
+        )
+        # Every branch's first placement: on its hamlet, since before the records begin.
+        copy_rows(
+            BranchPlacement,
+            ({"branch_id": bid, "area_id": hamlet["id"], "path": hamlet["path"]} for bid, hamlet, _ in branches),
         )
         by_org_district: dict = {}
         for branch in branches:
@@ -272,7 +313,9 @@ def load(memberships_wanted: int, seed: int) -> None:
                 AllowanceRate.objects.create(role=role, amount=amount, valid_from=D(2020, 1, 1))
         for model in (
             Area,
+            AreaPlacement,
             Branch,
+            BranchPlacement,
             Person,
             Membership,
             MembershipPeriod,
@@ -301,35 +344,153 @@ def _period(pk, membership_id, person_id, branch_id, status, valid_from, valid_t
     }
 
 
-def time_reports(repeat: int) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}ms"
 
-    from areas.models import Area
+
+def _n(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+# --- Timing, with whichever code is on sys.path (the current one, or an earlier commit's) -----
+
+
+def _area_model():
+    from django.apps import apps
+
+    for app_label in ("areas", "branches"):  # Area moved from branches to areas
+        try:
+            return apps.get_model(app_label, "Area")
+        except LookupError:
+            continue
+    raise LookupError("no Area model")
+
+
+def report_runners() -> dict:
+    """The reports timed, by name: each a function of an area (the selectors' calls are the
+    same in the code before and after the areas through time)."""
     from reports import selectors
 
-    province = Area.objects.get(code="BENCH")
-    district = Area.objects.get(code="BENCH-05")
-    commune = Area.objects.get(code="BENCH-05-05")
     year_start, year_end = selectors.period_bounds(year=2025)
     month_start, month_end = selectors.period_bounds(year=2025, month=12)
-    reports = {
+    return {
         "membership": lambda area: selectors.membership_report(area=area, on=REPORT_DATE),
         "ratings": lambda area: selectors.ratings_report(area=area, year=2025),
         "meetings (year)": lambda area: selectors.meetings_report(area=area, start=year_start, end=year_end),
         "meetings (month)": lambda area: selectors.meetings_report(area=area, start=month_start, end=month_end),
         "officers": lambda area: selectors.officers_report(area=area, year=2025, month=12),
     }
+
+
+def bench_areas() -> dict:
+    Area = _area_model()
+    return {level: Area.objects.get(code=code) for level, code in LEVELS}
+
+
+def timed(run, area) -> tuple[float, int, object]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        result = run(area)
+        elapsed = time.perf_counter() - started
+    return elapsed, len(queries), result
+
+
+def time_reports(repeat: int) -> None:
+    runners, areas = report_runners(), bench_areas()
     print(f"{'report':<18}{'level':<10}{'first':>10}{'best':>10}{'queries':>9}")
-    for name, run in reports.items():
-        for level, area in (("province", province), ("district", district), ("commune", commune)):
+    for name, run in runners.items():
+        for level, area in areas.items():
             times = []
             for _ in range(repeat):
-                with CaptureQueriesContext(connection) as queries:
-                    started = time.perf_counter()
-                    run(area)
-                    times.append(time.perf_counter() - started)
-            print(f"{name:<18}{level:<10}{times[0] * 1000:>8.0f}ms{min(times) * 1000:>8.0f}ms{len(queries):>9}")
+                elapsed, queries, _ = timed(run, area)
+                times.append(elapsed)
+            print(f"{name:<18}{level:<10}{times[0] * 1000:>8.0f}ms{min(times) * 1000:>8.0f}ms{queries:>9}")
+
+
+def _province_periods_sql() -> str:
+    Area = _area_model()
+    return f"""
+        SELECT {{columns}} FROM members_membershipperiod p
+        JOIN branches_branch b ON b.id = p.branch_id JOIN "{Area._meta.db_table}" a ON a.id = b.area_id
+        WHERE a.path LIKE '/BENCH/%%' {{where}}"""
+
+
+def check_figures() -> dict:
+    """The province's roll in the membership report, and the periods in force on the report date."""
+    from django.db import connection
+
+    in_force = "AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)"
+    with connection.cursor() as cursor:
+        cursor.execute(_province_periods_sql().format(columns="count(*)", where=in_force), [REPORT_DATE] * 2)
+        periods = cursor.fetchone()[0]
+    report = report_runners()["membership"](bench_areas()["province"])
+    return {"report_members": report.total["members"], "periods_in_force": periods}
+
+
+def print_check(label: str, check: dict) -> bool:
+    ok = check["report_members"] == check["periods_in_force"]
+    print(
+        f"{label}membership report, province total {_n(check['report_members'])} members; "
+        f"membership periods in force on {REPORT_DATE:%d/%m/%Y}: {_n(check['periods_in_force'])} "
+        + ("(equal)" if ok else "— MISMATCH"),
+        flush=True,
+    )
+    return ok
+
+
+def fingerprint() -> dict:
+    """What the synthetic data is, in figures that do not depend on ids or on the schema of areas."""
+    from django.db import connection
+
+    Area = _area_model()
+    queries = {
+        "areas": f"""SELECT count(*) FROM "{Area._meta.db_table}" WHERE path LIKE '/BENCH/%%'""",
+        "branches, dissolved": f"""SELECT count(*), count(b.dissolved_on) FROM branches_branch b
+            JOIN "{Area._meta.db_table}" a ON a.id = b.area_id WHERE a.path LIKE '/BENCH/%%'""",
+        "periods, days, shared": _province_periods_sql().format(
+            columns="count(*), sum(p.valid_from - date '2000-01-01'), count(*) FILTER (WHERE p.shares_person)",
+            where="",
+        ),
+        "memberships, ended, joined days": """SELECT count(*), count(ended_on), sum(joined_on - date '2000-01-01')
+            FROM members_membership""",
+        "people, birth years": "SELECT count(*), sum(birth_year) FROM members_person",
+        "meetings, present": "SELECT count(*), sum(members_present) FROM meetings_meeting",
+        "visits": "SELECT count(*) FROM meetings_cadrevisit",
+        "ratings": "SELECT count(*), sum(grade_id - (SELECT min(id) FROM ratings_grade)) FROM ratings_branchrating",
+        "officers": "SELECT count(*) FROM branches_officer",
+        "targets": "SELECT count(*), sum(count) FROM members_targetpopulation",
+    }
+    result = {}
+    with connection.cursor() as cursor:
+        for name, sql in queries.items():
+            cursor.execute(sql)
+            result[name] = [int(v) if v is not None else None for v in cursor.fetchone()]
+    return result
+
+
+def _flat(value, prefix="") -> dict:
+    """A report's total as leaves ("organizations.DOAN.members": 123), comparable across versions."""
+    if isinstance(value, dict):
+        flat = {}
+        for key, item in value.items():
+            flat.update(_flat(item, f"{prefix}{key}."))
+        return flat
+    if value is None or isinstance(value, bool | int | float | str):
+        return {prefix.rstrip("."): value}
+    return {prefix.rstrip("."): str(value)}
+
+
+def floor_seconds() -> float:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute("SELECT count(*) FROM members_membershipperiod")
+        cursor.fetchone()
+        return time.perf_counter() - started
 
 
 def main() -> int:
@@ -337,7 +498,33 @@ def main() -> int:
     parser.add_argument("--memberships", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--against", metavar="COMMIT", help="compare with the code of this commit, in one run")
+    parser.add_argument(
+        "--before-database", metavar="NAME", help="with --against: its database (default: <name>_before)"
+    )
+    parser.add_argument(
+        "--statistics-target",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="with --against: ANALYZE both databases with this statistics target first (0: leave them)",
+    )
+    parser.add_argument("--worker", choices=["load", "serve"], help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker or args.against:
+        import against
+
+        if args.worker == "load":
+            against.worker_load(args.root.resolve(), args.memberships, args.seed)
+            return 0
+        if args.worker == "serve":
+            against.worker_serve(args.root.resolve())
+            return 0
+        return against.compare(args)
+
+    from _django import setup
+
     setup()
     from django.core.management import call_command
     from django.db import connection
@@ -350,9 +537,10 @@ def main() -> int:
     if not Area.objects.filter(code="BENCH").exists():
         load(args.memberships, args.seed)
     memberships = Membership.objects.filter(branch__area__path__startswith="/BENCH/").count()
-    print(f"province BENCH: {memberships:,} memberships".replace(",", "."))
+    print(f"province BENCH: {_n(memberships)} memberships")
+    ok = print_check("", check_figures())
     time_reports(args.repeat)
-    return 0
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -95,11 +95,15 @@ class Branch(VersionedModel, ScopedModel):
         adding = self._state.adding
         super().save(*args, **kwargs)
         if adding:
-            BranchPlacement.first_of(self).save()
+            for placement in BranchPlacement.following(self, self.area.placements.all()):
+                placement.save()
         else:
             # A new area on the form corrects where the branch is; it is not a move (moves
             # have a date and come from a reorganisation), so its current placement follows.
-            self.placements.filter(valid_to__isnull=True).exclude(area_id=self.area_id).update(area_id=self.area_id)
+            current = self.placements.filter(valid_to__isnull=True).exclude(area_id=self.area_id).first()
+            if current is not None:
+                current.area, current.path = self.area, self.area.path
+                current.save(update_fields=["area", "path"])
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -114,14 +118,18 @@ class Branch(VersionedModel, ScopedModel):
 
 
 class BranchPlacement(ScopedModel):
-    """The area a branch sat on during a period (a branch moves when its hamlet is merged).
+    """Where a branch sat during a period: its area, and that area's path then.
 
-    Together with the areas' own placements it gives the tree any report reads: the
-    branch's area on the date, and that area's path on the date.
+    A branch moves when its hamlet is merged, and with its hamlet when the hamlet moves;
+    either way the placement open then is closed and the next one opened, so the
+    placements of a branch follow one another without gaps, each within one placement of
+    its area (``path`` is that placement's). The tree a report reads is then one indexed
+    prefix query on these rows, as it was on the areas before the tree had dates.
     """
 
     branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="placements")
     area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    path = models.CharField(_("path"), max_length=255)
     valid_from = models.DateField(_("from"), null=True, blank=True)
     valid_to = models.DateField(_("until (exclusive)"), null=True, blank=True)
     opened_by = models.ForeignKey(
@@ -148,7 +156,10 @@ class BranchPlacement(ScopedModel):
         verbose_name = _("branch placement")
         verbose_name_plural = _("branch placements")
         ordering = ["branch", "valid_from"]
-        indexes = [models.Index(fields=["area", "valid_from"], name="branch_placement_area_idx")]
+        indexes = [
+            models.Index(fields=["area", "valid_from"], name="branch_placement_area_idx"),
+            models.Index(fields=["path"], name="branch_placement_path_idx", opclasses=["varchar_pattern_ops"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["branch"], condition=Q(valid_to__isnull=True), name="branch_placement_one_open"
@@ -167,9 +178,12 @@ class BranchPlacement(ScopedModel):
         return f"{self.branch} {self.valid_from or ''}–{self.valid_to or ''}"
 
     @classmethod
-    def first_of(cls, branch: Branch) -> "BranchPlacement":
-        """The position of a new branch: on its area, since before the records begin."""
-        return cls(branch=branch, area_id=branch.area_id)
+    def following(cls, branch: Branch, area_placements) -> list["BranchPlacement"]:
+        """The placements of a new branch: on its area, wherever the area sat when (its placements)."""
+        return [
+            cls(branch=branch, area_id=p.area_id, path=p.path, valid_from=p.valid_from, valid_to=p.valid_to)
+            for p in area_placements
+        ]
 
 
 class OfficerRole(models.TextChoices):

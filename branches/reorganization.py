@@ -1,14 +1,16 @@
-"""The branches' part in a reorganisation: a branch that sits on a unit that ends follows it.
+"""The branches' part in a reorganisation: every branch goes on where its area went.
 
-Branches in hamlets need nothing: the hamlet moves, and they with it. A branch that sits
-on an old commune (a professional branch) is placed on the commune's default successor
-from the effective date; its earlier placement is closed, not changed.
+A branch in a hamlet that moves keeps its hamlet, under the hamlet's new path; a branch
+that sits on a unit that ends (a professional branch on an old commune) is placed on the
+unit's default successor. Either way from the effective date: the placement open then is
+closed, never changed, so the branch's past stays where it was.
 """
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from areas.models import AreaPlacement
 from areas.reorganization import Moves, Participant
 
 from .models import Branch, BranchPlacement
@@ -23,23 +25,31 @@ class BranchesParticipant(Participant):
 
     def apply(self, *, event, moves: Moves) -> dict:
         history = {"default_user": event.created_by, "default_change_reason": f"reorganisation #{event.pk}"}
-        closed = list(
-            BranchPlacement.objects.filter(area_id__in=moves.successors, valid_to__isnull=True).select_related(
-                "branch"
-            )
-        )
+        # Where each area the event touched sits from the effective date (a moved hamlet).
+        moved = {p.area_id: p.path for p in AreaPlacement.objects.filter(opened_by=event)}
+        touched = set(moved) | set(moves.successors)
+        placed = BranchPlacement.objects.filter(area_id__in=touched, valid_to__isnull=True)
+        closed = list(placed.select_related("branch"))
         opened, branches = [], []
         for placement in closed:
-            successor = moves.successors[placement.area_id]
             placement.valid_to, placement.closed_by = moves.effective_on, event
+            if placement.area_id in moved:
+                area_id, path = placement.area_id, moved[placement.area_id]
+            else:
+                successor = moves.successors[placement.area_id]
+                area_id, path = successor.pk, successor.path
+                placement.branch.area_id = area_id
+                placement.branch.version += 1
+                branches.append(placement.branch)
             opened.append(
                 BranchPlacement(
-                    branch=placement.branch, area=successor, valid_from=moves.effective_on, opened_by=event
+                    branch=placement.branch,
+                    area_id=area_id,
+                    path=path,
+                    valid_from=moves.effective_on,
+                    opened_by=event,
                 )
             )
-            placement.branch.area = successor
-            placement.branch.version += 1
-            branches.append(placement.branch)
         bulk_update_with_history(closed, BranchPlacement, ["valid_to", "closed_by"], batch_size=BATCH_SIZE, **history)
         bulk_create_with_history(opened, BranchPlacement, batch_size=BATCH_SIZE, **history)
         bulk_update_with_history(branches, Branch, ["area", "version"], batch_size=BATCH_SIZE, **history)
@@ -58,10 +68,17 @@ class BranchesParticipant(Participant):
         branches = []
         for placement in reopened:
             placement.valid_to, placement.closed_by = None, None
-            placement.branch.area_id = placement.area_id
-            placement.branch.version += 1
-            branches.append(placement.branch)
+            if placement.branch.area_id != placement.area_id:
+                placement.branch.area_id = placement.area_id
+                placement.branch.version += 1
+                branches.append(placement.branch)
         bulk_update_with_history(
             reopened, BranchPlacement, ["valid_to", "closed_by"], batch_size=BATCH_SIZE, **history
         )
         bulk_update_with_history(branches, Branch, ["area", "version"], batch_size=BATCH_SIZE, **history)
+
+    def rewrite_paths(self, *, old, new, history):
+        placements = list(BranchPlacement.objects.filter(path__startswith=old))
+        for placement in placements:
+            placement.path = new + placement.path[len(old) :]
+        bulk_update_with_history(placements, BranchPlacement, ["path"], batch_size=BATCH_SIZE, **history)

@@ -309,7 +309,10 @@ class DemoBuilder:
                 )
             )
         world.add_branches(_bulk(branches, Branch, self.user))
-        _bulk([BranchPlacement.first_of(branch) for branch in branches], BranchPlacement, self.user)
+        # Each hamlet and commune has sat where it is since before the records: one placement.
+        placements = {p.area_id: [p] for p in AreaPlacement.objects.filter(area__in={b.area_id for b in branches})}
+        branch_placements = [bp for b in branches for bp in BranchPlacement.following(b, placements[b.area_id])]
+        _bulk(branch_placements, BranchPlacement, self.user)
 
     # --- accounts ---------------------------------------------------------------------------
 

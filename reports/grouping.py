@@ -9,9 +9,10 @@ get a row of their own.
 
 Most figures are counted in the database per branch (``values("branch_id")``), which
 needs no join and no string work on the large tables; ``BranchIndex`` then places each
-branch's counts in the row of where the branch sat on the units' date. Figures that
-cannot be added up branch by branch (distinct people, targets per hamlet) are grouped in
-SQL by ``row_key`` over the placements of that date.
+branch's counts in the row of where the branch sat on the units' date (its placement's
+path, one indexed prefix query). Figures that cannot be added up branch by branch
+(distinct people, targets per hamlet) are grouped in SQL by ``row_key`` over the
+placements of that date.
 """
 
 import datetime
@@ -19,11 +20,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, CharField, FilteredRelation, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, F, FilteredRelation, Q, Value, When
 from django.db.models.functions import Cast, Concat, StrIndex, Substr
 
-from areas.models import Area, in_force_q
-from areas.selectors import children_on, placement_on, structure_of
+from areas.models import Area, AreaLevel, AreaPlacement, in_force_q, structure_of_path
 from branches.models import Branch, BranchPlacement, Organization
 
 BRANCH_KEY_PREFIX = "#"
@@ -31,36 +31,43 @@ BRANCH_KEY_PREFIX = "#"
 
 @dataclass(frozen=True)
 class Units:
-    """The tree a report's rows follow: ``area`` as it stood on ``on``, at ``path`` that day."""
+    """The tree a report's rows follow: ``area`` as it stood on ``on``, at ``path`` that day,
+    with the areas just below it then (each with ``path_then``)."""
 
     area: Area
     on: datetime.date
     path: str
     structure: str
+    children: tuple[Area, ...] = ()
 
     @classmethod
     def of(cls, area: Area, on: datetime.date) -> "Units":
-        placement = placement_on(area, on)
-        return cls(area=area, on=on, path=placement.path if placement else area.path, structure=structure_of(area, on))
+        """Where the area and its children sat on the day (one query).
+
+        Official units never move (a reform ends them and begins new ones): a province, a
+        district or a commune is where its row says, and so are a province's and a
+        district's children. Hamlets move: a commune's hamlets, and a hamlet itself, are
+        read from the placements of the day.
+        """
+        path, children = area.path, []
+        if area.level == AreaLevel.HAMLET:
+            placement = AreaPlacement.objects.filter(in_force_q(on), area=area).first()
+            path = placement.path if placement else area.path
+        elif area.level == AreaLevel.COMMUNE:
+            # The hamlets placed under it that day, each with its path then (the filter's join).
+            placed = in_force_q(on, "placements__") & Q(placements__parent=area)
+            children = list(Area.objects.filter(placed).annotate(path_then=F("placements__path")).order_by("code"))
+        else:
+            children = list(Area.objects.filter(in_force_q(on), parent=area).order_by("code"))
+            for child in children:
+                child.path_then = child.path
+        return cls(area=area, on=on, path=path, structure=structure_of_path(path), children=tuple(children))
 
 
-def placed_on(on: datetime.date, relation: str) -> dict:
-    """``FilteredRelation`` s giving, through ``relation`` to a branch, the path of its area on a date.
-
-    ``relation`` leads to a branch ("branch" from a period, "" from a branch placement);
-    the path is then ``place__path``.
-    """
-    if relation:
-        branch_placement = FilteredRelation(
-            f"{relation}__placements", condition=in_force_q(on, f"{relation}__placements__")
-        )
-        return {
-            "branch_place": branch_placement,
-            "place": FilteredRelation(
-                "branch_place__area__placements", condition=in_force_q(on, "branch_place__area__placements__")
-            ),
-        }
-    return {"place": FilteredRelation("area__placements", condition=in_force_q(on, "area__placements__"))}
+def placed_on(on: datetime.date) -> dict:
+    """A ``FilteredRelation`` giving, from a row with a branch, where the branch sat on a date:
+    its path is then ``place__path``."""
+    return {"place": FilteredRelation("branch__placements", condition=in_force_q(on, "branch__placements__"))}
 
 
 def child_key(units: Units, path: str, branch_id: int) -> str:
@@ -95,14 +102,19 @@ class RowHeader:
 
 
 def row_headers(units: Units) -> list[RowHeader]:
-    """The rows of a report: the area's children that day, then branches sitting on it (two queries)."""
+    """The rows of a report: the area's children that day, then branches sitting on it (one query).
+
+    Branches sit on hamlets and communes only (``Branch.clean``): a province or a district
+    has none of its own.
+    """
     children = [
-        RowHeader(key=child.path_then, code=child.code, name=child.full_name, area=child)
-        for child in children_on(units.area, units.on)
+        RowHeader(key=child.path_then, code=child.code, name=child.full_name, area=child) for child in units.children
     ]
+    if units.area.level in (AreaLevel.PROVINCE, AreaLevel.DISTRICT):
+        return children
     placements = (
         BranchPlacement.objects.filter(in_force_q(units.on), area=units.area)
-        .select_related("branch__organization")
+        .select_related("branch")
         .order_by("branch__code")
     )
     branches = [
@@ -174,25 +186,33 @@ class BranchIndex:
 
     def __init__(self, units: Units, organization: Organization | None, active: Q) -> None:
         self.units = units
-        placements = (
-            BranchPlacement.objects.filter(in_force_q(units.on))
-            .annotate(**placed_on(units.on, ""))
-            .filter(place__path__startswith=units.path)
-        )
+        placements = BranchPlacement.objects.filter(in_force_q(units.on), path__startswith=units.path)
+        # The same, read from the branches: what the grouped queries filter by, "branch_id IN
+        # (SELECT branch.id …)". Selecting the branch's own key lets PostgreSQL see the ids are
+        # unique and walk the big tables by their branch index.
+        self.placed = in_force_q(units.on, "placements__") & Q(placements__path__startswith=units.path)
         if organization is not None:
             placements = placements.filter(branch__organization=organization)
-        # The branches of the area, for the grouped queries to filter by ("branch_id IN (…)").
-        self.queryset = Branch.objects.filter(pk__in=placements.values("branch_id"))
+            self.placed &= Q(organization=organization)
+        self.branch_ids = self.branch_ids_where(Q())
         self.branches: dict[int, tuple[str, int]] = {}
         self.active_counts: dict[tuple[str, int], int] = defaultdict(int)
         flagged = placements.annotate(
             counted=Case(When(_on_branch(active), then=Value(True)), default=Value(False), output_field=BooleanField())
-        ).values_list("branch_id", "branch__organization_id", "place__path", "counted")
+        ).values_list("branch_id", "branch__organization_id", "path", "counted")
         for branch_id, org_id, path, counted in flagged.order_by():
             key = child_key(units, path, branch_id)
             self.branches[branch_id] = (key, org_id)
             if counted:
                 self.active_counts[key, org_id] += 1
+
+    def branches_where(self, condition: Q):
+        """The area's branches that meet ``condition`` (on a branch)."""
+        return Branch.objects.filter(self.placed & condition)
+
+    def branch_ids_where(self, condition: Q):
+        """Their ids, as a subquery."""
+        return self.branches_where(condition).values("pk")
 
     def tally(self) -> Tally:
         tally = Tally(self)

@@ -114,7 +114,7 @@ def membership_report(
     headers = row_headers(units)
     index = BranchIndex(units, organization, _active_on(on))
     tally = index.tally()
-    periods = MembershipPeriod.objects.filter(branch__in=index.queryset).order_by()
+    periods = MembershipPeriod.objects.filter(branch_id__in=index.branch_ids).order_by()
 
     # One pass over the periods in force on either date: the roll now and a year earlier.
     # Only indexed columns are read (branch_id, not id), so PostgreSQL scans the index alone.
@@ -133,11 +133,17 @@ def membership_report(
     # Distinct people: a person in two organizations counts once. Within one organization
     # a person holds one membership at a time, so people equal memberships there; across
     # organizations only the periods of people with several memberships need DISTINCT.
-    shared = periods.filter(in_force_on(on), shares_person=True)
+    # Filtered through the placements' own join (not "branch IN (…)"): PostgreSQL then
+    # plans the few joins in the best order and reads only the area's branches.
+    shared = (
+        MembershipPeriod.objects.filter(in_force_on(on), shares_person=True)
+        .annotate(**placed_on(units.on))
+        .filter(_org_filter(organization, "branch__organization_id"), place__path__startswith=units.path)
+        .order_by()
+    )
     shared_by_row = {
         r["key"]: r["people"]
-        for r in shared.annotate(**placed_on(units.on, "branch"))
-        .values(key=row_key(units, "place__path", "branch_id"))
+        for r in shared.values(key=row_key(units, "place__path", "branch_id"))
         .annotate(people=Count("person_id", distinct=True))
         .values("key", "people")
     }
@@ -169,14 +175,14 @@ def membership_report(
     # branch joined, the last branch for an ending (it never changes after), else the period's.
     memberships = Membership.objects.order_by()
     tally.add_by_branch(
-        memberships.filter(joined_on__range=(year_start, on), joined_branch__in=index.queryset)
+        memberships.filter(joined_on__range=(year_start, on), joined_branch_id__in=index.branch_ids)
         .values("joined_branch_id")
         .annotate(joined=Count("id")),
         fields=["joined"],
         branch_field="joined_branch_id",
     )
     tally.add_by_branch(
-        memberships.filter(ended_on__range=(year_start, on), branch__in=index.queryset)
+        memberships.filter(ended_on__range=(year_start, on), branch_id__in=index.branch_ids)
         .values("branch_id", "end_reason")
         .annotate(ended=Count("id")),
         fields=["ended"],
@@ -279,7 +285,7 @@ def ratings_report(
     # Branches to rate: those active at some time during the year.
     index = BranchIndex(units, organization, _active_during(start, end))
     tally = index.tally()
-    ratings = BranchRating.objects.filter(year=year, branch__in=index.queryset.filter(_active_during(start, end)))
+    ratings = BranchRating.objects.filter(year=year, branch_id__in=index.branch_ids_where(_active_during(start, end)))
     if not include_drafts:
         ratings = ratings.filter(state=RatingState.APPROVED)
     tally.add_by_branch(
@@ -369,8 +375,8 @@ def meetings_report(
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     index = BranchIndex(units, organization, _active_during(start, end))
     tally = index.tally()
-    active = index.queryset.filter(_active_during(start, end))
-    meetings = Meeting.objects.filter(branch__in=active, held_on__range=(start, end)).order_by()
+    active = index.branch_ids_where(_active_during(start, end))
+    meetings = Meeting.objects.filter(branch_id__in=active, held_on__range=(start, end)).order_by()
     met_months = (
         meetings.annotate(month=ExtractMonth("held_on"), year=ExtractYear("held_on"))
         .values("branch_id")
@@ -414,7 +420,8 @@ def meetings_report(
         headers=headers, tally=tally, figures=figures, organizations=organizations, split=organization is None
     )
     without = (
-        active.exclude(Exists(Meeting.objects.filter(branch=OuterRef("pk"), held_on__range=(start, end))))
+        index.branches_where(_active_during(start, end))
+        .exclude(Exists(Meeting.objects.filter(branch=OuterRef("pk"), held_on__range=(start, end))))
         .select_related("area", "organization")
         .order_by("area__path", "organization__sort_order", "code")
     )
@@ -447,10 +454,9 @@ def officers_report(
     headers = row_headers(units)
     index = BranchIndex(units, organization, _active_during(start, end))
     tally = index.tally()
-    active = index.queryset.filter(_active_during(start, end))
     in_office = Q(start_on__lte=end) & (Q(end_on__isnull=True) | Q(end_on__gte=start))
     officers = list(
-        Officer.objects.filter(in_office, branch__in=active)
+        Officer.objects.filter(in_office, branch_id__in=index.branch_ids_where(_active_during(start, end)))
         .order_by()
         .values("branch_id")
         .annotate(

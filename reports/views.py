@@ -119,11 +119,15 @@ def _breadcrumbs(request, kind: str, area, query: str, ancestors=None) -> list[d
 
 def _other_units(user, area, report, kind: str, query: str) -> dict:
     """Links to the same report in the units before or after a reorganisation, those the user sees."""
-    visible = Area.objects.visible_to(user)
-    earlier = [old for old in predecessors(area) if visible.filter(pk=old.pk).exists()] if area.valid_from else []
+    candidates = predecessors(area) if area.valid_from else []
     later = holder_now(area)
-    if later is not None and not visible.filter(pk=later.pk).exists():
-        later = None
+    visible = set(
+        Area.objects.visible_to(user)
+        .filter(pk__in=[a.pk for a in [*candidates, later] if a is not None])
+        .values_list("pk", flat=True)
+    )
+    earlier = [old for old in candidates if old.pk in visible]
+    later = later if later is not None and later.pk in visible else None
     return {
         "recast": report.recast,
         "units_on": report.units.on,

@@ -10,8 +10,9 @@ def first_placements(apps, schema_editor):
     """Every branch has always been where it is now, as far as the records go."""
     Branch = apps.get_model("branches", "Branch")
     BranchPlacement = apps.get_model("branches", "BranchPlacement")
+    branches = Branch.objects.values_list("pk", "area_id", "area__path")
     BranchPlacement.objects.bulk_create(
-        [BranchPlacement(branch_id=pk, area_id=area_id) for pk, area_id in Branch.objects.values_list("pk", "area_id")],
+        [BranchPlacement(branch_id=pk, area_id=area_id, path=path) for pk, area_id, path in branches],
         batch_size=500,
     )
 
@@ -31,6 +32,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='from')),
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='until (exclusive)')),
+                ('path', models.CharField(max_length=255, verbose_name='path')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -55,6 +57,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='from')),
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='until (exclusive)')),
+                ('path', models.CharField(max_length=255, verbose_name='path')),
                 ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area', verbose_name='area')),
                 ('branch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='branches.branch', verbose_name='branch')),
                 ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.reorganization', verbose_name='ended by')),
@@ -64,7 +67,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'branch placement',
                 'verbose_name_plural': 'branch placements',
                 'ordering': ['branch', 'valid_from'],
-                'indexes': [models.Index(fields=['area', 'valid_from'], name='branch_placement_area_idx')],
+                'indexes': [models.Index(fields=['area', 'valid_from'], name='branch_placement_area_idx'), models.Index(fields=['path'], name='branch_placement_path_idx', opclasses=['varchar_pattern_ops'])],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('valid_to__isnull', True)), fields=('branch',), name='branch_placement_one_open'), models.UniqueConstraint(condition=models.Q(('valid_from__isnull', True)), fields=('branch',), name='branch_placement_one_first'), models.UniqueConstraint(fields=('branch', 'valid_from'), name='branch_placement_unique_start'), models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='branch_placement_not_empty')],
             },
         ),

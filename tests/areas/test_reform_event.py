@@ -20,7 +20,7 @@ from members.models import Membership
 from reports import selectors
 from reports.serializers import report_data
 from tests.areas import reform_world
-from tests.areas.reform_world import EFFECTIVE, PLAN, new_area, old_area
+from tests.areas.reform_world import EFFECTIVE, OLD_COMMUNE, PLAN, new_area, old_area
 
 D = datetime.date
 MEMBERSHIP_DATES = [D(2023, 12, 31), D(2024, 12, 31), D(2025, 6, 30), D(2025, 7, 1), D(2025, 12, 31), D(2026, 6, 30)]
@@ -73,7 +73,7 @@ def state() -> dict:
             AreaPlacement.objects.values_list("pk", "area_id", "parent_id", "path", "valid_from", "valid_to")
         ),
         "branches": sorted(
-            BranchPlacement.objects.values_list("pk", "branch_id", "area_id", "valid_from", "valid_to")
+            BranchPlacement.objects.values_list("pk", "branch_id", "area_id", "path", "valid_from", "valid_to")
         ),
         "branch_areas": sorted(Branch.objects.values_list("pk", "area_id")),
         "users": sorted(User.objects.values_list("pk", "area_id", "is_active")),
@@ -226,3 +226,21 @@ def test_the_plan_workbook_lists_the_hamlets_of_divided_communes_with_their_cand
     event = Reorganization.objects.get()
     assert event.plan_name == "plan.xlsx" and len(event.plan_sha256) == 64
     assert Area.objects.get(code="T2").parent == new_area("30130")
+
+
+def test_the_event_keeps_who_when_and_what_moved(db):
+    world = reform_world.build()
+    admin = reform_world.factories.admin_user()
+    out = io.StringIO()
+    arguments = ["--effective", "2025-07-01", "--province", "87", "--user", admin.username, "--format", "json"]
+    call_command("reorganize_areas", *arguments, stdout=out)
+    data = json.loads(out.getvalue())
+    event = Reorganization.objects.get()
+    assert (data["applied"], data["event"], event.created_by, event.provinces) == (True, event.pk, admin, ["87"])
+    assert event.summary == {key: value for key, value in data.items() if key not in ("applied", "event")}
+    moved = sum(commune["memberships"] for province in data["new_provinces"] for commune in province["communes"])
+    # Every branch of the world sits in an old commune of 87: all its open memberships move.
+    open_memberships = sum(1 for story in world.stories if story.ended_on is None)
+    assert moved == open_memberships
+    hamlets = sum(len(e["hamlets"]) for p in data["new_provinces"] for c in p["communes"] for e in c["receives"])
+    assert hamlets == len(OLD_COMMUNE)

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
@@ -167,3 +168,16 @@ def test_a_roster_for_a_past_date_still_reads_the_old_units(reformed, db, tmp_pa
     assert (code, result["created"]) == (0, 1)
     after = selectors.membership_report(area=old_area("30133"), on=D(2024, 12, 31)).total["members"]
     assert after == before + 1
+
+
+def test_report_pages_after_the_reform_run_a_fixed_number_of_queries(reformed, as_user):
+    """Two new communes with different numbers of hamlets and predecessors: the same queries."""
+    client = as_user("province")
+    counts = []
+    for key in ("30154@2025", "30130@2025", "30169@2025"):
+        with CaptureQueriesContext(connection) as queries:
+            url = reverse("reports:membership", kwargs={"key": key})
+            response = client.get(url, {"on": "31/12/2024", "units": "on"})
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert len(set(counts)) == 1, counts

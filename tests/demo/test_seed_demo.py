@@ -418,9 +418,16 @@ class TestSeededDemo:
             assert new_commune.path.startswith(new_province_path)
             assert (old_commune.pk, new_commune.pk) in successions
         # Branches keep their identity: the residential ones sit on their hamlet throughout,
-        # the professional ones moved from the old commune to its successor on the day.
+        # under the hamlet's old path and then its new one; the professional ones moved from
+        # the old commune to its successor on the day.
+        hamlet_paths = {h.pk: (tree.placement(h.pk, LAST_OLD_DAY).path, h.path) for h in hamlets}
         for branch in Branch.objects.filter(kind=BranchKind.RESIDENTIAL):
-            assert [p.area_id for p in tree.branches[branch.pk]] == [branch.area_id]
+            placements = sorted(tree.branches[branch.pk], key=lambda p: p.valid_from or datetime.date.min)
+            assert [(p.area_id, p.valid_from, p.valid_to) for p in placements] == [
+                (branch.area_id, None, REFORM),
+                (branch.area_id, REFORM, None),
+            ]
+            assert tuple(p.path for p in placements) == hamlet_paths[branch.area_id]
         for branch in Branch.objects.filter(kind=BranchKind.PROFESSIONAL):
             placements = sorted(tree.branches[branch.pk], key=lambda p: p.valid_from or datetime.date.min)
             assert [(p.valid_from, p.valid_to) for p in placements] == [(None, REFORM), (REFORM, None)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from areas.models import AreaLevel, code_validator
+from areas.models import AreaLevel, AreaPlacement, code_validator
 from branches.models import Branch, BranchKind, BranchPlacement
 
 from ..columns import BRANCH_KIND_DISPLAY
@@ -28,6 +28,11 @@ class BranchPlanner(Planner):
         for chunk in chunks(codes):
             for branch in Branch.objects.filter(code__in=chunk).select_related("area", "organization"):
                 existing[branch.code] = branch
+        # Where each area has sat: a new branch follows its area's placements.
+        area_placements: dict[int, list[AreaPlacement]] = {}
+        for chunk in chunks([area.pk for area in areas.values()]):
+            for placement in AreaPlacement.objects.filter(area_id__in=chunk).order_by("valid_from"):
+                area_placements.setdefault(placement.area_id, []).append(placement)
         # Where the existing branches are now: a new area corrects it, as the branch form does.
         current = {
             placement.branch_id: placement
@@ -79,7 +84,8 @@ class BranchPlanner(Planner):
                         founded_on=values.get("founded_on"),
                     )
                 )
-                writes.create(BranchPlacement.first_of(branch))
+                for placement in BranchPlacement.following(branch, area_placements[area.pk]):
+                    writes.create(placement)
                 self.mark(result, Outcome.CREATED)
                 continue
             if code not in visible:
@@ -111,4 +117,4 @@ class BranchPlanner(Planner):
             if writes.update(branch, **new):
                 self.mark(result, Outcome.UPDATED)
                 if branch.pk in current:
-                    writes.update(current[branch.pk], area_id=area.pk)
+                    writes.update(current[branch.pk], area_id=area.pk, path=area.path)
