@@ -14,10 +14,13 @@ from dataclasses import dataclass
 
 from accounts.models import Role
 from areas.models import REFORM_2025, Area, AreaLevel, UnitType
+from areas.reform import apply_reform, plan_reform
 from areas.services import load_official_areas
 from branches.models import AllowanceRate, BranchKind, OfficerRole
 from members import services
 from members.models import EndReason, MembershipStatus
+from reports import selectors
+from reports.serializers import report_data
 from tests import factories
 from tests.reports.scenario import Story
 
@@ -148,3 +151,32 @@ def row_of(branch_code: str, area_code: str, *, new_units: bool) -> str | None:
         return None
     below = chain[chain.index(area_code) + 1 :]
     return below[0] if below else f"#{branch_code}"
+
+
+# --- the reports the tests compare, and the reform they apply -----------------------------
+
+MEMBERSHIP_DATES = [D(2023, 12, 31), D(2024, 12, 31), D(2025, 6, 30), D(2025, 7, 1), D(2025, 12, 31), D(2026, 6, 30)]
+OLD_AREAS = ["87", "874", "875", "30133", "30157"]
+MEETING_PERIODS = [(D(2025, 6, 1), D(2025, 6, 30)), (D(2025, 7, 1), D(2025, 9, 30)), (D(2024, 1, 1), D(2024, 12, 31))]
+
+
+def reports_of(area: Area) -> dict[str, dict]:
+    """Every report kind on ``area`` for dates before, on and after the effective date, as JSON data."""
+    found = {}
+    for on in MEMBERSHIP_DATES:
+        found[f"membership {on}"] = report_data(selectors.membership_report(area=area, on=on))
+    for year in (2024, 2025):
+        found[f"ratings {year}"] = report_data(selectors.ratings_report(area=area, year=year))
+    for start, end in MEETING_PERIODS:
+        found[f"meetings {start}"] = report_data(selectors.meetings_report(area=area, start=start, end=end))
+    for year, month in ((2025, 6), (2025, 7), (2026, 1)):
+        found[f"officers {year}-{month}"] = report_data(selectors.officers_report(area=area, year=year, month=month))
+    return found
+
+
+def all_reports() -> dict[str, dict]:
+    return {f"{code} {name}": data for code in OLD_AREAS for name, data in reports_of(old_area(code)).items()}
+
+
+def reform(**kwargs):
+    return apply_reform(plan_reform(effective_on=EFFECTIVE, province_codes=["87"], plan=PLAN), **kwargs)

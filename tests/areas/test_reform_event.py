@@ -13,45 +13,14 @@ from django.utils import translation
 from accounts.models import User
 from areas.models import Area, AreaPlacement, Reorganization, Succession
 from areas.plan_file import plan_workbook, read_plan
-from areas.reform import apply_reform, plan_reform, undo_reorganization
+from areas.reform import plan_reform, undo_reorganization
 from areas.services import create_hamlet
 from branches.models import Branch, BranchPlacement
 from members.models import Membership
-from reports import selectors
-from reports.serializers import report_data
 from tests.areas import reform_world
-from tests.areas.reform_world import EFFECTIVE, OLD_COMMUNE, PLAN, new_area, old_area
+from tests.areas.reform_world import EFFECTIVE, OLD_COMMUNE, all_reports, new_area, reform
 
 D = datetime.date
-MEMBERSHIP_DATES = [D(2023, 12, 31), D(2024, 12, 31), D(2025, 6, 30), D(2025, 7, 1), D(2025, 12, 31), D(2026, 6, 30)]
-OLD_AREAS = ["87", "874", "875", "30133", "30157"]
-MEETING_PERIODS = [(D(2025, 6, 1), D(2025, 6, 30)), (D(2025, 7, 1), D(2025, 9, 30)), (D(2024, 1, 1), D(2024, 12, 31))]
-
-
-def reports_of(area: Area) -> dict[str, dict]:
-    """Every report kind on ``area`` for dates before, on and after the effective date, as JSON data."""
-    found = {}
-    for on in MEMBERSHIP_DATES:
-        found[f"membership {on}"] = report_data(selectors.membership_report(area=area, on=on))
-    for year in (2024, 2025):
-        found[f"ratings {year}"] = report_data(selectors.ratings_report(area=area, year=year))
-    for start, end in (
-        (D(2025, 6, 1), D(2025, 6, 30)),
-        (D(2025, 7, 1), D(2025, 9, 30)),
-        (D(2024, 1, 1), D(2024, 12, 31)),
-    ):
-        found[f"meetings {start}"] = report_data(selectors.meetings_report(area=area, start=start, end=end))
-    for year, month in ((2025, 6), (2025, 7), (2026, 1)):
-        found[f"officers {year}-{month}"] = report_data(selectors.officers_report(area=area, year=year, month=month))
-    return found
-
-
-def all_reports() -> dict[str, dict]:
-    return {f"{code} {name}": data for code in OLD_AREAS for name, data in reports_of(old_area(code)).items()}
-
-
-def reform(**kwargs):
-    return apply_reform(plan_reform(effective_on=EFFECTIVE, province_codes=["87"], plan=PLAN), **kwargs)
 
 
 # --- the dry run, a second run, undo --------------------------------------------------------

@@ -11,44 +11,23 @@ from django.utils import timezone
 from accounts.models import User
 from areas.models import Area, AreaPlacement, Succession
 from areas.official import DATA_DIR
-from areas.reform import apply_reform, plan_reform
 from areas.selectors import resolve_code
 from branches.models import BranchPlacement
 from reports import selectors
-from reports.serializers import report_data
 from tests.areas import reform_world
-from tests.areas.reform_world import EFFECTIVE, NEW_COMMUNE, OLD_COMMUNE, PLAN, PROFESSIONAL, new_area, old_area
+from tests.areas.reform_world import (
+    EFFECTIVE,
+    MEETING_PERIODS,
+    NEW_COMMUNE,
+    OLD_COMMUNE,
+    PROFESSIONAL,
+    all_reports,
+    new_area,
+    old_area,
+    reform,
+)
 
 D = datetime.date
-MEMBERSHIP_DATES = [D(2023, 12, 31), D(2024, 12, 31), D(2025, 6, 30), D(2025, 7, 1), D(2025, 12, 31), D(2026, 6, 30)]
-OLD_AREAS = ["87", "874", "875", "30133", "30157"]
-MEETING_PERIODS = [(D(2025, 6, 1), D(2025, 6, 30)), (D(2025, 7, 1), D(2025, 9, 30)), (D(2024, 1, 1), D(2024, 12, 31))]
-
-
-def reports_of(area: Area) -> dict[str, dict]:
-    """Every report kind on ``area`` for dates before, on and after the effective date, as JSON data."""
-    found = {}
-    for on in MEMBERSHIP_DATES:
-        found[f"membership {on}"] = report_data(selectors.membership_report(area=area, on=on))
-    for year in (2024, 2025):
-        found[f"ratings {year}"] = report_data(selectors.ratings_report(area=area, year=year))
-    for start, end in (
-        (D(2025, 6, 1), D(2025, 6, 30)),
-        (D(2025, 7, 1), D(2025, 9, 30)),
-        (D(2024, 1, 1), D(2024, 12, 31)),
-    ):
-        found[f"meetings {start}"] = report_data(selectors.meetings_report(area=area, start=start, end=end))
-    for year, month in ((2025, 6), (2025, 7), (2026, 1)):
-        found[f"officers {year}-{month}"] = report_data(selectors.officers_report(area=area, year=year, month=month))
-    return found
-
-
-def all_reports() -> dict[str, dict]:
-    return {f"{code} {name}": data for code in OLD_AREAS for name, data in reports_of(old_area(code)).items()}
-
-
-def reform(**kwargs):
-    return apply_reform(plan_reform(effective_on=EFFECTIVE, province_codes=["87"], plan=PLAN), **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -268,3 +247,34 @@ def test_reports_after_the_reform_run_as_many_queries_as_before(lived):
                     selectors.ratings_report(area=area, year=on.year)
             counts.append(len(queries))
         assert counts[0] == counts[1], kind
+
+
+ADDITIVE = {
+    "membership": ["branches", "members", "present", "away", "stopped", "joined", "ended", "target"],
+    "ratings": ["branches", "rated", "not_rated"],
+    "meetings": ["branches", "meetings", "visits", "visit_reports", "without_meeting"],
+    "officers": ["branches", "heads", "deputies", "committee_members", "branches_without_head", "allowance"],
+}
+
+
+def _run(kind: str, area: Area, on: datetime.date, units_on=None):
+    if kind == "membership":
+        return selectors.membership_report(area=area, on=on, units_on=units_on)
+    if kind == "ratings":
+        return selectors.ratings_report(area=area, year=on.year, units_on=units_on)
+    if kind == "meetings":
+        start, end = selectors.period_bounds(year=on.year, month=on.month)
+        return selectors.meetings_report(area=area, start=start, end=end, units_on=units_on)
+    return selectors.officers_report(area=area, year=on.year, month=on.month, units_on=units_on)
+
+
+@pytest.mark.usefixtures("_db")
+@pytest.mark.parametrize("kind", list(ADDITIVE))
+@pytest.mark.parametrize("on", [D(2024, 12, 31), D(2025, 6, 30)])
+def test_every_report_recast_in_todays_units_adds_up_its_predecessors(lived, kind, on):
+    """Tân Long of today, on a day before it existed: what old Tân Quới and old Tân Hòa had, added up."""
+    recast = _run(kind, new_area("30154"), on, units_on=timezone.localdate())
+    old = [_run(kind, old_area(code), on) for code in ("30133", "30136", "30151", "30154", "30166")]
+    for key in ADDITIVE[kind]:
+        assert recast.total[key] == sum(report.total[key] or 0 for report in old), key
+    assert recast.total["branches"] > 0

@@ -11,13 +11,12 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.services import create_user
-from areas.reform import apply_reform, plan_reform
 from meetings.models import Meeting
 from members.models import Membership
 from reports import selectors
 from tests import factories
 from tests.areas import reform_world
-from tests.areas.reform_world import EFFECTIVE, PLAN, new_area, old_area
+from tests.areas.reform_world import EFFECTIVE, new_area, old_area
 from tests.conftest import FAST_HASHERS
 from tests.pages import log_in
 from tests.workbooks.helpers import fill, member, roster, run_import
@@ -29,7 +28,7 @@ D = datetime.date
 def reformed(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
         world = reform_world.build()
-        apply_reform(plan_reform(effective_on=EFFECTIVE, province_codes=["87"], plan=PLAN))
+        reform_world.reform()
         world.users["tan_long"] = factories.user(Role.COMMUNE, new_area("30154"), username="xa30154")
         world.users["admin"] = factories.admin_user()
         yield world

@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from areas.reform import apply_reform, plan_reform
 from tests.areas import reform_world
 from tests.browser.test_flows import _expect, log_in, snap
 
@@ -17,7 +16,7 @@ D = datetime.date
 @pytest.fixture
 def reformed(reference_data):
     world = reform_world.build()
-    apply_reform(plan_reform(effective_on=reform_world.EFFECTIVE, province_codes=["87"], plan=reform_world.PLAN))
+    reform_world.reform()
     return world
 
 
