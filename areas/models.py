@@ -314,7 +314,8 @@ class AreaPlacement(models.Model):
     class Meta:
         verbose_name = _("area placement")
         verbose_name_plural = _("area placements")
-        ordering = ["area", "valid_from"]
+        # The first placement (no start date) first, on every database.
+        ordering = ["area", F("valid_from").asc(nulls_first=True)]
         indexes = [
             models.Index(fields=["path"], name="placement_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["parent", "valid_from"], name="placement_parent_idx"),

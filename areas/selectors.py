@@ -46,7 +46,7 @@ def resolve_code(
 
 def placement_on(area: Area, on: datetime.date) -> AreaPlacement | None:
     """Where the area sat on a date (its parent and path then)."""
-    return AreaPlacement.objects.filter(in_force_q(on), area=area).select_related("parent").first()
+    return AreaPlacement.objects.filter(in_force_q(on), area=area).first()
 
 
 def ancestors_on(area: Area, on: datetime.date) -> list[Area]:

@@ -155,7 +155,8 @@ class BranchPlacement(ScopedModel):
     class Meta:
         verbose_name = _("branch placement")
         verbose_name_plural = _("branch placements")
-        ordering = ["branch", "valid_from"]
+        # The first placement (no start date) first, on every database.
+        ordering = ["branch", F("valid_from").asc(nulls_first=True)]
         indexes = [
             models.Index(fields=["area", "valid_from"], name="branch_placement_area_idx"),
             models.Index(fields=["path"], name="branch_placement_path_idx", opclasses=["varchar_pattern_ops"]),

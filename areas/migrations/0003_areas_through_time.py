@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'area placement',
                 'verbose_name_plural': 'area placements',
-                'ordering': ['area', 'valid_from'],
+                'ordering': ['area', models.OrderBy(models.F('valid_from'), nulls_first=True)],
             },
         ),
         migrations.CreateModel(

@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'branch placement',
                 'verbose_name_plural': 'branch placements',
-                'ordering': ['branch', 'valid_from'],
+                'ordering': ['branch', models.OrderBy(models.F('valid_from'), nulls_first=True)],
                 'indexes': [models.Index(fields=['area', 'valid_from'], name='branch_placement_area_idx'), models.Index(fields=['path'], name='branch_placement_path_idx', opclasses=['varchar_pattern_ops'])],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('valid_to__isnull', True)), fields=('branch',), name='branch_placement_one_open'), models.UniqueConstraint(condition=models.Q(('valid_from__isnull', True)), fields=('branch',), name='branch_placement_one_first'), models.UniqueConstraint(fields=('branch', 'valid_from'), name='branch_placement_unique_start'), models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='branch_placement_not_empty')],
             },

@@ -115,7 +115,7 @@ def test_old_units_end_the_day_before_and_the_new_province_begins_whole(lived):
 @pytest.mark.usefixtures("_db")
 def test_every_hamlet_moves_into_its_successor_and_keeps_its_past_placement(lived):
     for code, hamlet in lived["world"].hamlets.items():
-        placements = list(AreaPlacement.objects.filter(area=hamlet).order_by("valid_from"))
+        placements = list(AreaPlacement.objects.filter(area=hamlet))
         assert [(p.valid_from, p.valid_to) for p in placements] == [(None, EFFECTIVE), (EFFECTIVE, None)], code
         assert placements[0].parent == old_area(OLD_COMMUNE[code])
         assert placements[1].parent == new_area(NEW_COMMUNE[code])
@@ -140,7 +140,7 @@ def test_a_professional_branch_on_an_old_commune_follows_it(lived):
     branch = lived["world"].branches[code]
     branch.refresh_from_db()
     assert branch.area == new_area(new)
-    placements = list(BranchPlacement.objects.filter(branch=branch).order_by("valid_from"))
+    placements = list(BranchPlacement.objects.filter(branch=branch))
     assert [(p.area.code, p.area.structure, p.valid_from, p.valid_to) for p in placements] == [
         (old, "pre2025", None, EFFECTIVE),
         (new, "2025", EFFECTIVE, None),

@@ -31,7 +31,7 @@ class BranchPlanner(Planner):
         # Where each area has sat: a new branch follows its area's placements.
         area_placements: dict[int, list[AreaPlacement]] = {}
         for chunk in chunks([area.pk for area in areas.values()]):
-            for placement in AreaPlacement.objects.filter(area_id__in=chunk).order_by("valid_from"):
+            for placement in AreaPlacement.objects.filter(area_id__in=chunk):
                 area_placements.setdefault(placement.area_id, []).append(placement)
         # Where the existing branches are now: a new area corrects it, as the branch form does.
         current = {
