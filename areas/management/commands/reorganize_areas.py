@@ -143,7 +143,7 @@ def render_text(data: dict, *, nothing_to_do: bool, dry_run: bool) -> str:
     counts = {"branches": _("branches"), "memberships": _("memberships")}
 
     def figures(item: dict) -> str:
-        return ", ".join(f"{item[key]} {label}" for key, label in counts.items())
+        return " · ".join(f"{item[key]} {label}" for key, label in counts.items())
 
     for province in data["new_provinces"]:
         lines.append("")
@@ -155,7 +155,7 @@ def render_text(data: dict, *, nothing_to_do: bool, dry_run: bool) -> str:
                 continue
             hamlets = _hamlets(commune)
             count = ngettext("%(count)d hamlet", "%(count)d hamlets", hamlets) % {"count": hamlets}
-            lines.append(f"  {commune['name']} ({commune['code']}): {count}, {figures(commune)}")
+            lines.append(f"  {commune['name']} ({commune['code']}): {count} · {figures(commune)}")
             for entry in commune["receives"]:
                 part = "" if entry["kind"] != "split" else " " + _("(part)")
                 lines.append(f"    ← {entry['name']} ({entry['code']}){part}: {figures(entry)}")
