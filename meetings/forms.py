@@ -7,12 +7,22 @@ from .models import CadreVisit, Meeting
 
 
 class MeetingForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
-    """The roll on the date is counted from the membership history, not typed in."""
+    """The roll on the date is counted from the membership history, not typed in: the form
+    shows it as soon as a date is given (``meetings:roll``)."""
+
+    second_on_the_day = forms.BooleanField(
+        label=_("Yes, this is a second meeting of the branch on the same day"), required=False
+    )
 
     class Meta:
         model = Meeting
         fields = ("held_on", "kind", "chaired_by", "members_present", "content")
         widgets = {"content": forms.Textarea(attrs={"rows": 4})}
+
+    @property
+    def asks_second_on_the_day(self) -> bool:
+        """The box is shown once the branch turns out to have met that day already."""
+        return "second_on_the_day" in self.errors or bool(self.data.get("second_on_the_day"))
 
 
 class VisitForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):

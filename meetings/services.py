@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
@@ -20,7 +21,21 @@ def roll_count(*, branch: Branch, on: datetime.date) -> int:
     return periods_on(on).filter(branch=branch).count()
 
 
-def _check_attendance(meeting: Meeting) -> None:
+def _check_meeting(meeting: Meeting, *, second_on_the_day: bool) -> None:
+    """The rules of a meeting's date and attendance (``second_on_the_day``: the user confirmed one)."""
+    if meeting.held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("A meeting cannot be logged before the day it is held.")})
+    same_day = Meeting.objects.filter(branch=meeting.branch, held_on=meeting.held_on).exclude(pk=meeting.pk)
+    if not second_on_the_day and same_day.exists():
+        raise ValidationError(
+            {
+                "second_on_the_day": _(
+                    "The branch already has a meeting on %(date)s. Tick the box to log a second one that day."
+                )
+                % {"date": meeting.held_on.strftime("%d/%m/%Y")}
+            },
+            code="same_day",
+        )
     if meeting.members_present > meeting.members_on_roll:
         raise ValidationError(
             {
@@ -41,6 +56,7 @@ def log_meeting(
     members_present: int,
     content: str = "",
     chaired_by: str = "",
+    second_on_the_day: bool = False,
 ) -> Meeting:
     meeting = Meeting(
         branch=branch,
@@ -51,7 +67,7 @@ def log_meeting(
         members_present=members_present,
         members_on_roll=roll_count(branch=branch, on=held_on),
     )
-    _check_attendance(meeting)
+    _check_meeting(meeting, second_on_the_day=second_on_the_day)
     meeting.full_clean()
     meeting.save()
     return meeting
@@ -67,6 +83,7 @@ def update_meeting(
     members_present: int,
     content: str = "",
     chaired_by: str = "",
+    second_on_the_day: bool = False,
 ) -> Meeting:
     values = {
         "held_on": held_on,
@@ -76,8 +93,8 @@ def update_meeting(
         "chaired_by": chaired_by,
         "members_on_roll": roll_count(branch=meeting.branch, on=held_on),
     }
-    probe = Meeting(branch=meeting.branch, **values)
-    _check_attendance(probe)
+    probe = Meeting(pk=meeting.pk, branch=meeting.branch, **values)
+    _check_meeting(probe, second_on_the_day=second_on_the_day)
     return save_changes(meeting, expected_version=expected_version, values=values)
 
 

@@ -3,12 +3,15 @@
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from branches.models import Branch
+from core.forms import DateField
 from core.navigation import area_breadcrumbs
 from core.views import next_month, paginate, parse_month, parse_year, query_without, require_editor, run_service
 
@@ -16,7 +19,7 @@ from . import selectors, services
 from .forms import MeetingForm, VisitForm
 from .models import CadreVisit, Meeting
 
-MEETING_FIELDS = ("held_on", "kind", "chaired_by", "members_present", "content")
+MEETING_FIELDS = ("held_on", "kind", "chaired_by", "members_present", "content", "second_on_the_day")
 
 
 def _branch(request, pk: int) -> Branch:
@@ -41,8 +44,10 @@ def _crumbs(branch: Branch, user, meeting: Meeting | None = None) -> list[dict]:
 
 
 def overview(request):
-    """For a month: the branches of the user's area with no meeting yet, and visits without a report."""
-    first = parse_month(request.GET.get("month"), default=timezone.localdate())
+    """For a month (by default the last complete one, as on the dashboard): the branches of the
+    user's area with no meeting, and visits without a report."""
+    last_complete = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    first = parse_month(request.GET.get("month"), default=last_complete)
     end = next_month(first)
     no_meeting = paginate(request, selectors.branches_without_meeting(user=request.user, first=first, end=end))
     no_report = paginate(
@@ -85,9 +90,26 @@ def meeting_add(request, pk: int):
             )
             return redirect("meetings:meeting", pk=meeting.pk)
     title = _("Log a meeting of %(branch)s") % {"branch": branch}
-    return render(
-        request, "meetings/form.html", {"form": form, "title": title, "breadcrumbs": _crumbs(branch, request.user)}
-    )
+    return _meeting_form(request, form, title, branch, _crumbs(branch, request.user))
+
+
+def _meeting_form(request, form, title: str, branch: Branch, crumbs: list[dict]):
+    roll_url = reverse("meetings:roll", args=[branch.pk])
+    context = {"form": form, "title": title, "breadcrumbs": crumbs, "roll_url": roll_url}
+    return render(request, "meetings/meeting_form.html", context)
+
+
+@require_GET
+def roll(request, pk: int):
+    """The branch's roll on the date typed in the meeting form (an htmx fragment)."""
+    branch = _branch(request, pk)
+    field = DateField(required=False)
+    try:
+        on = field.clean(request.GET.get("held_on", ""))
+    except ValidationError:
+        on = None
+    count = services.roll_count(branch=branch, on=on) if on else 0
+    return render(request, "meetings/roll.html", {"on": on, "count": count})
 
 
 def meeting_detail(request, pk: int):
@@ -115,8 +137,7 @@ def meeting_edit(request, pk: int):
             )
             return redirect("meetings:meeting", pk=saved.pk)
     title = _("Change the meeting of %(date)s") % {"date": meeting.held_on.strftime("%d/%m/%Y")}
-    crumbs = _crumbs(meeting.branch, request.user, meeting)
-    return render(request, "meetings/form.html", {"form": form, "title": title, "breadcrumbs": crumbs})
+    return _meeting_form(request, form, title, meeting.branch, _crumbs(meeting.branch, request.user, meeting))
 
 
 def visit_add(request, pk: int):

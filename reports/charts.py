@@ -53,19 +53,15 @@ def ratings_chart(report: Report) -> dict:
 
 
 def meetings_chart(report: Report) -> dict:
-    return {
-        "labels": _labels(report),
-        "datasets": [
-            {"label": _("Meetings held"), "data": [row["meetings"] for row in report.rows], "role": "primary"},
-            {
-                "label": _("Branches that met every month"),
-                "data": [row["met_every_month"] for row in report.rows],
-                "role": "secondary",
-            },
-        ],
-        "stacked": False,
-        "unit": "count",
-    }
+    datasets = [{"label": _("Meetings held"), "data": [row["meetings"] for row in report.rows], "role": "primary"}]
+    # Over one month, a branch that met "every month" met at least once: the figure would only
+    # repeat the branches that met, so the chart draws the branches without a meeting instead.
+    if report.period["months"] == 1:
+        second = {"label": _("Branches without a meeting"), "data": [row["without_meeting"] for row in report.rows]}
+    else:
+        second = {"label": _("Branches that met every month"), "data": [row["met_every_month"] for row in report.rows]}
+    datasets.append({**second, "role": "secondary"})
+    return {"labels": _labels(report), "datasets": datasets, "stacked": False, "unit": "count", "integer": True}
 
 
 def officers_chart(report: Report) -> dict:

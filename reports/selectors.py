@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
+from django.utils import timezone
 
 from areas.models import Area, AreaLevel, in_force_q
 from areas.selectors import holder_now, nearest_day
@@ -361,6 +362,11 @@ def _active_during(start: datetime.date, end: datetime.date) -> Q:
     )
 
 
+def _months(start: datetime.date, end: datetime.date) -> int:
+    """The number of calendar months from ``start``'s to ``end``'s, both counted."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 def meetings_report(
     *,
     area: Area,
@@ -368,11 +374,14 @@ def meetings_report(
     end: datetime.date,
     organization: Organization | None = None,
     units_on: datetime.date | None = None,
+    today: datetime.date | None = None,
 ) -> Report:
     organizations = _organizations(organization)
     units = units_for(area, end, units_on)
     headers = row_headers(units)
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    months = _months(start, end)
+    # A period still under way asks for a meeting in each month already over (at least one).
+    elapsed = max(1, min(months, _months(start, (today or timezone.localdate()).replace(day=1)) - 1))
     index = BranchIndex(units, organization, _active_during(start, end))
     tally = index.tally()
     active = index.branch_ids_where(_active_during(start, end))
@@ -391,7 +400,7 @@ def meetings_report(
     tally.add_by_branch(results, fields=["meetings", "attended", "on_roll"])
     tally.add_by_branch(
         [
-            {"branch_id": r["branch_id"], "met_any": 1, "met_every_month": int(r["months_met"] >= months)}
+            {"branch_id": r["branch_id"], "met_any": 1, "met_every_month": int(r["months_met"] >= elapsed)}
             for r in results
         ],
         fields=["met_any", "met_every_month"],
@@ -429,7 +438,7 @@ def meetings_report(
         kind="meetings",
         units=units,
         organization=organization,
-        period={"start": start, "end": end, "months": months},
+        period={"start": start, "end": end, "months": months, "months_elapsed": elapsed},
         organizations=organizations,
         rows=rows,
         total=total,

@@ -61,7 +61,8 @@
             stacked: !!spec.stacked,
             beginAtZero: true,
             max: spec.max,
-            ticks: { callback: function (value) { return format(value); } }
+            // Counts are whole: no ticks between them (4, 4, 3, 3 … when the scale is small).
+            ticks: { precision: spec.integer ? 0 : undefined, callback: function (value) { return format(value); } }
           }
         },
         plugins: {

@@ -6,6 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.concurrency import STALE_MESSAGE
 from meetings.models import CadreVisit, Meeting
@@ -161,3 +164,56 @@ def test_provincial_officer_reads_meetings_but_does_not_log_them(as_province, wo
     assert as_province.get(reverse("meetings:overview")).status_code == 200
     assert as_province.post(reverse("meetings:add", args=[world.b1.pk]), {}).status_code == 403
     assert as_province.post(reverse("meetings:visit_edit", args=[world.visit_b.pk]), {}).status_code == 403
+
+
+def test_a_meeting_dated_in_the_future_is_refused(as_district_a, world):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    url = reverse("meetings:add", args=[world.a1.pk])
+    data = {"held_on": tomorrow.strftime("%d/%m/%Y"), "kind": "regular", "members_present": 1}
+    response = as_district_a.post(url, data)
+    assert response.status_code == 200
+    assert "held_on" in response.context["form"].errors
+    assert says(response, _("A meeting cannot be logged before the day it is held."))
+    assert not Meeting.objects.filter(branch=world.a1, held_on=tomorrow).exists()
+
+
+def test_a_second_meeting_on_the_same_day_asks_for_confirmation(as_district_a, world):
+    url = reverse("meetings:add", args=[world.a1.pk])  # A1 met on 10/03/2024
+    data = {"held_on": "10/03/2024", "kind": "thematic", "members_present": 1}
+    response = as_district_a.post(url, data)
+    assert "second_on_the_day" in response.context["form"].errors
+    assert 'name="second_on_the_day"' in text(response)  # the box to confirm appears
+    assert Meeting.objects.filter(branch=world.a1, held_on=D(2024, 3, 10)).count() == 1
+    response = as_district_a.post(url, {**data, "second_on_the_day": "on"})
+    assert response.status_code == 302
+    assert Meeting.objects.filter(branch=world.a1, held_on=D(2024, 3, 10)).count() == 2
+    # A first meeting on a day shows no such box.
+    page = as_district_a.get(url)
+    assert 'name="second_on_the_day"' not in text(page)
+
+
+def test_the_form_shows_the_roll_of_the_date_before_attendance_is_typed(as_district_a, world):
+    page = as_district_a.get(reverse("meetings:add", args=[world.a1.pk]))
+    roll_url = reverse("meetings:roll", args=[world.a1.pk])
+    assert f'hx-get="{roll_url}"' in text(page)
+
+    def roll_line(date: str, count: int) -> str:
+        with translation.override("vi"):
+            singular, plural = (
+                "On the roll on %(date)s: %(count)s member.",
+                "On the roll on %(date)s: %(count)s members.",
+            )
+            return ngettext(singular, plural, count) % {"date": date, "count": count}
+
+    # Ánh joined on 01/01/2020 and Dũng on 01/05/2021: one member in 2020, two from May 2021.
+    for date, count in (("01/03/2021", 1), ("01/06/2021", 2)):
+        assert roll_line(date, count) in " ".join(text(as_district_a.get(roll_url, {"held_on": date})).split())
+    assert text(as_district_a.get(roll_url, {"held_on": "31/02/2021"})).strip() == ""
+    other = reverse("meetings:roll", args=[world.b1.pk])
+    assert as_district_a.get(other, {"held_on": "01/06/2021"}).status_code == 404
+
+
+def test_the_overview_opens_on_the_last_complete_month(as_district_a, world):
+    today = timezone.localdate()
+    last_complete = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    assert as_district_a.get(reverse("meetings:overview")).context["month"] == last_complete
