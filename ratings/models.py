@@ -1,12 +1,14 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedModel
 from core.history import AuditHistory
 from core.scoping import ScopedModel
 from members.models import year_validators
+
+SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
 
 class RatingScheme(models.Model):
@@ -31,6 +33,14 @@ class Grade(models.Model):
     code = models.CharField(_("code"), max_length=20)
     label = models.CharField(_("label"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"), help_text=_("1 is the best grade."))
+    # The scores that go with the grade, where the scheme sets them; a score outside is
+    # warned about (a branch rated strong with 40 points is most likely a slip).
+    min_score = models.DecimalField(
+        _("lowest score"), max_digits=5, decimal_places=2, null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+    max_score = models.DecimalField(
+        _("highest score"), max_digits=5, decimal_places=2, null=True, blank=True, validators=SCORE_VALIDATORS
+    )
 
     history = AuditHistory()
 
@@ -41,10 +51,23 @@ class Grade(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scheme", "code"], name="grade_unique_code"),
             models.UniqueConstraint(fields=["scheme", "order"], name="grade_unique_order"),
+            models.CheckConstraint(
+                condition=Q(min_score__isnull=True) | Q(max_score__isnull=True) | Q(min_score__lte=F("max_score")),
+                name="grade_score_band_valid",
+                violation_error_message=_("The lowest score cannot be above the highest."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.label
+
+    def fits(self, score) -> bool:
+        """Whether a score agrees with the grade's band (always, where the scheme sets none)."""
+        if score is None:
+            return True
+        return (self.min_score is None or score >= self.min_score) and (
+            self.max_score is None or score <= self.max_score
+        )
 
 
 class SchemeAssignmentQuerySet(models.QuerySet):
@@ -103,7 +126,7 @@ class BranchRating(VersionedModel, ScopedModel):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        validators=SCORE_VALIDATORS,
     )
     note = models.TextField(_("note"), blank=True)
     state = models.CharField(_("state"), max_length=10, choices=RatingState.choices, default=RatingState.DRAFT)

@@ -10,12 +10,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from areas.models import Area, AreaLevel
+from branches.models import Organization
 from core.navigation import area_breadcrumbs
 from core.views import paginate, parse_year, query_without, require_approver, require_editor
 
 from . import selectors, services
 from .forms import GridLineForm, ReviewForm
 from .models import RatingState
+
+AWAITING_LIMIT = 50
 
 
 def default_year() -> int:
@@ -28,9 +31,12 @@ def grid(request):
     area = request.user.area
     if area is not None and area.level == AreaLevel.COMMUNE:
         return redirect("ratings:commune_grid", key=area.key, year=year)
+    communes = selectors.communes(user=request.user, year=year)
     context = {
         "year": year,
-        "page": paginate(request, selectors.communes(user=request.user, year=year)),
+        # What awaits the approver first, then every commune under its district.
+        "awaiting": list(communes.filter(submitted_count__gt=0)[:AWAITING_LIMIT]) if request.user.can_approve else [],
+        "page": paginate(request, communes),
         "query": query_without(request, "page"),
     }
     return render(request, "ratings/communes.html", context)
@@ -39,8 +45,10 @@ def grid(request):
 def commune_grid(request, key: str, year: int):
     if not 1900 <= year <= 2100:
         raise Http404
-    commune = get_object_or_404(Area.objects.visible_to(request.user), key=key, level=AreaLevel.COMMUNE)
-    rows = selectors.grid_rows(commune=commune, year=year, user=request.user)
+    communes = Area.objects.visible_to(request.user).filter(valid_to__isnull=True)
+    commune = get_object_or_404(communes, key=key, level=AreaLevel.COMMUNE)
+    organization = Organization.objects.filter(code=request.GET.get("organization") or None).first()
+    rows = selectors.grid_rows(commune=commune, year=year, user=request.user, organization=organization)
     action = request.POST.get("action") if request.method == "POST" else None
     data = request.POST if action in ("save", "submit") else None
     lines = [GridLineForm(data, row=row, editable=request.user.can_edit) for row in rows]
@@ -57,7 +65,14 @@ def commune_grid(request, key: str, year: int):
                 errors = error.messages
             else:
                 _saved_message(request, result, submitted=action == "submit")
-                return redirect("ratings:commune_grid", key=commune.key, year=year)
+                for line in lines:
+                    grade, score = line.chosen_grade(), line.cleaned_data.get("score") if line.editable else None
+                    if line.editable and grade is not None and not grade.fits(score):
+                        warning = selectors.score_warning(grade, score)
+                        messages.warning(
+                            request, _("%(branch)s: %(warning)s") % {"branch": line.row.branch, "warning": warning}
+                        )
+                return redirect(request.get_full_path())
         else:
             errors = [_("Some lines have errors; nothing was saved.")]
     elif action in ("approve", "send_back"):
@@ -83,7 +98,7 @@ def commune_grid(request, key: str, year: int):
                     else ngettext("%(count)s rating was sent back.", "%(count)s ratings were sent back.", count)
                 )
                 messages.success(request, template % {"count": count})
-                return redirect("ratings:commune_grid", key=commune.key, year=year)
+                return redirect(request.get_full_path())
     crumbs = area_breadcrumbs(commune, "branches:area", user=request.user)
     crumbs.append({"label": _("Ratings %(year)s") % {"year": year}, "url": request.path})
     context = {
@@ -94,6 +109,9 @@ def commune_grid(request, key: str, year: int):
         "errors": errors,
         "may_edit": request.user.can_edit and any(line.editable for line in lines),
         "may_review": request.user.can_approve and any(row.state == RatingState.SUBMITTED for row in rows),
+        "grade_counts": selectors.grade_counts(rows),
+        "organizations": Organization.objects.order_by("sort_order", "code"),
+        "organization": organization,
         "breadcrumbs": crumbs,
         "communes_url": reverse("ratings:grid") + f"?year={year}",
     }

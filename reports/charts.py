@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
+from .figures import percent
 from .selectors import Report
 
 
@@ -41,14 +42,26 @@ def membership_chart(report: Report) -> dict:
 
 
 def ratings_chart(report: Report) -> dict:
+    """Each row's bar is its branches to rate: a part per grade, and the part not rated yet.
+
+    (Shares of the rated ones alone would draw a full bar for a commune with 1 of 24
+    branches rated.)
+    """
     datasets = [
         {
             "label": grade["label"],
-            "data": [_number(row["grades"][grade["code"]]["percent"]) for row in report.rows],
+            "data": [_number(percent(row["grades"][grade["code"]]["count"], row["branches"])) for row in report.rows],
             "role": f"grade-{index}",
         }
         for index, grade in enumerate(report.extra["grades"])
     ]
+    datasets.append(
+        {
+            "label": _("Not rated yet"),
+            "data": [_number(percent(row["not_rated"], row["branches"])) for row in report.rows],
+            "role": "unrated",
+        }
+    )
     return {"labels": _labels(report), "datasets": datasets, "stacked": True, "unit": "percent", "max": 100}
 
 

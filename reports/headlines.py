@@ -28,7 +28,7 @@ class Headlines:
     ratings: Report
     rated_year: int | None  # None when the area has no approved rating yet
     strong: int
-    strong_share: Decimal | None
+    strong_share: Decimal | None  # of the branches to rate, not of those rated: the rest is not rated yet
     meetings: Report
     month: tuple[int, int]
 
@@ -43,6 +43,18 @@ class Headlines:
     @property
     def rated(self) -> int:
         return self.ratings.total["rated"]
+
+    @property
+    def to_rate(self) -> int:
+        return self.ratings.total["branches"]
+
+    @property
+    def not_rated(self) -> int:
+        return self.ratings.total["not_rated"]
+
+    @property
+    def rated_share(self) -> Decimal | None:
+        return percent(self.rated, self.to_rate)
 
     @property
     def missed_meeting(self) -> int:
@@ -76,7 +88,7 @@ def headline_figures(area: Area, *, today: datetime.date) -> Headlines:
         ratings=ratings,
         rated_year=rated_year,
         strong=strong,
-        strong_share=percent(strong, ratings.total["rated"]),
+        strong_share=percent(strong, ratings.total["branches"]),
         meetings=meetings,
         month=(year, month),
     )

@@ -13,7 +13,8 @@
     "grade-2": "#ffc107",
     "grade-3": "#dc3545",
     "grade-4": "#6c757d",
-    "grade-5": "#6f42c1"
+    "grade-5": "#6f42c1",
+    unrated: "#ced4da"
   };
 
   function formatter(unit) {

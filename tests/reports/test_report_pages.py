@@ -275,10 +275,18 @@ def test_membership_chart_draws_the_threshold_of_the_chosen_organization(distric
     assert len(chart["datasets"]) == 1, "no threshold line over all organizations"
 
 
-def test_ratings_chart_stacks_grade_shares(district_client):
+def test_ratings_chart_stacks_grade_shares_of_the_branches_to_rate(district_client):
     chart = district_client.get(reverse("reports:ratings") + RATINGS_2024).context["chart"]
     assert chart["stacked"] is True
-    assert [dataset["data"] for dataset in chart["datasets"]] == [[50.0, 0.0], [50.0, 0.0], [0.0, 100.0], [0.0, 0.0]]
+    # Row 1: 4 branches to rate, 1 strong and 1 good approved, 2 not rated; row 2: 1 average of 1.
+    assert [dataset["data"] for dataset in chart["datasets"]] == [
+        [25.0, 0.0],
+        [25.0, 0.0],
+        [0.0, 100.0],
+        [0.0, 0.0],
+        [50.0, 0.0],
+    ]
+    assert chart["datasets"][-1]["role"] == "unrated"
 
 
 def test_invalid_filters_show_errors_not_a_crash(district_client):
