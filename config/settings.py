@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,6 +17,8 @@ env = environ.Env(
     SECURE_HSTS_SECONDS=(int, 0),
     SECURE_HSTS_INCLUDE_SUBDOMAINS=(bool, False),
     SECURE_HSTS_PRELOAD=(bool, False),
+    TRUST_X_FORWARDED_PROTO=(bool, False),
+    TRUST_X_FORWARDED_FOR=(bool, False),
 )
 environ.Env.read_env(BASE_DIR / ".env")
 
@@ -112,19 +115,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username
-# from one address, that pair is refused for LOGIN_COOLOFF_MINUTES. Locking an address alone
-# would shut out a whole district office behind one public address after a few typos.
-# The address is REMOTE_ADDR: behind a reverse proxy that is the proxy's, and the lock is then
-# per username; a forwarded header is not trusted, as a client could forge it to escape.
+# Login throttling (django-axes, accounts/throttling.py): after LOGIN_FAILURE_LIMIT wrong passwords
+# for one username from one address, that pair is refused for LOGIN_COOLOFF_MINUTES; after
+# LOGIN_FAILURE_LIMIT_PER_ADDRESS wrong passwords from one address, whatever the usernames, the
+# address is. Higher, so that a district office behind one public address is not shut out by a few
+# colleagues' typos, yet one address cannot try a few passwords on every username.
+# The address is REMOTE_ADDR. Behind a reverse proxy that is the proxy's, for every client: set
+# TRUST_X_FORWARDED_FOR there (only there: anyone reaching the server directly could forge the
+# header to escape), and the address is the one the proxy appends to X-Forwarded-For.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=30)
+if LOGIN_FAILURE_LIMIT_PER_ADDRESS < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT_PER_ADDRESS must be at least LOGIN_FAILURE_LIMIT.")
+AXES_LOCKOUT_PARAMETERS = "accounts.throttling.lockout_parameters"
+TRUST_X_FORWARDED_FOR = env("TRUST_X_FORWARDED_FOR")
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
-# Unlock early with `manage.py axes_reset_username USERNAME`; Django already keeps last_login,
-# so axes' own log of successful logins and its (English-only) admin pages are left off.
+# Unlock early with `manage.py axes_reset_username USERNAME` (an address: `axes_reset_ip ADDRESS`);
+# Django already keeps last_login, so axes' own log of successful logins and its (English-only)
+# admin pages are left off.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False  # its start-up line would print before every management command
@@ -167,7 +179,9 @@ SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD")
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only behind a reverse proxy that terminates HTTPS and sets X-Forwarded-Proto itself: anyone else
+# could send the header and pass a plain HTTP request for a secure one.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env("TRUST_X_FORWARDED_PROTO") else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

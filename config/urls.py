@@ -9,7 +9,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("areas/", include("branches.urls")),
     path("members/", include("members.urls")),
