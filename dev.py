@@ -2,7 +2,8 @@
 """The two set-up commands of the README, with nothing but Python 3.11+ installed.
 
     python3 dev.py          # create .venv, install, migrate, load the demo province, serve on SQLite
-                            # (with the task worker beside the server)
+                            # (with the task worker beside the server); an address may follow:
+                            # python3 dev.py 0.0.0.0:8080
     python3 dev.py test     # create .venv, install, run the whole test suite (pytest args may follow)
 
 Set DATABASE_URL to run either against PostgreSQL instead of the SQLite file.
@@ -72,6 +73,8 @@ def test(argv: list[str]) -> int:
 
 def main() -> int:
     command, argv = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("serve", [])
+    if command not in ("test", "serve") and (command.isdigit() or ":" in command):
+        command, argv = "serve", [command]  # python3 dev.py 8080 | 0.0.0.0:8080
     if command == "test":
         return test(argv)
     if command == "serve":

@@ -42,7 +42,7 @@ def child_areas(*, area: Area, user) -> QuerySet[Area]:
         Area.objects.visible_to(user)
         .filter(parent=area)
         .annotate(branch_count=_count(branches), member_count=_count(members))
-        .order_by("name")
+        .order_by("code")
     )
 
 
@@ -53,7 +53,7 @@ def branches_of(*, area: Area, user) -> QuerySet[Branch]:
         .filter(area=area)
         .select_related("organization")
         .annotate(member_count=_count(open_memberships().filter(branch=OuterRef("pk"))))
-        .order_by("organization__sort_order", "name")
+        .order_by("code")
     )
 
 

@@ -10,7 +10,6 @@ from areas import services as area_services
 from areas.models import Area, AreaLevel
 from areas.selectors import holder_now
 from core.navigation import area_breadcrumbs
-from core.vietnamese import text_key
 from core.views import require_editor, run_service
 
 from . import selectors, services
@@ -42,9 +41,15 @@ def browse(request):
 
 def area_detail(request, key: str):
     area = _area(request, key)
+    # In code order, as the reports list them.
+    children = list(selectors.child_areas(area=area, user=request.user))
     context = {
         "area": area,
-        "children": sorted(selectors.child_areas(area=area, user=request.user), key=lambda a: text_key(a.name)),
+        "children": children,
+        "totals": {
+            "branches": sum(child.branch_count for child in children),
+            "members": sum(child.member_count for child in children),
+        },
         "branches": list(selectors.branches_of(area=area, user=request.user)),
         "breadcrumbs": area_breadcrumbs(area, "branches:area", user=request.user),
         "may_add_hamlet": area.level == AreaLevel.COMMUNE and request.user.can_edit and area.valid_to is None,
@@ -60,9 +65,12 @@ def area_detail(request, key: str):
 def branch_detail(request, pk: int):
     branch = _branch(request, pk)
     today = timezone.localdate()
+    officers = list(selectors.branch_officers(branch))
     context = {
         "branch": branch,
-        "officers": list(selectors.branch_officers(branch)),
+        # In office today (or from a later day) apart from those whose term is over.
+        "current_officers": [o for o in officers if o.end_on is None or o.end_on >= today],
+        "past_officers": [o for o in officers if o.end_on is not None and o.end_on < today],
         "status_counts": selectors.branch_status_counts(branch),
         "meetings": list(selectors.branch_recent_meetings(branch, today=today)),
         "ratings": list(selectors.branch_ratings(branch)),
