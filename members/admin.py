@@ -10,13 +10,16 @@ from areas.models import AreaLevel
 from core.admin import ReadOnlyInlineMixin, ScopedAdmin, folded_words_q
 from workbooks.admin import WorkbookAdminMixin
 
-from . import services
+from . import privacy, services
+from .forms import CccdInAreaMixin
 from .models import Membership, MembershipPeriod, Person, TargetPopulation
 
 _NUMBER_SEPARATORS = re.compile(r"[\s.\-]")
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(CccdInAreaMixin, forms.ModelForm):
+    """Its ``user`` is given per request by ``PersonAdmin.get_form``: the CCCD check answers for their area."""
+
     class Meta:
         model = Person
         fields = services.PERSON_FIELDS
@@ -44,7 +47,7 @@ class PersonAdmin(ScopedAdmin):
     autocomplete_fields = ("residence",)
     picker_filters = {"residence": Q(level=AreaLevel.HAMLET, valid_to__isnull=True)}
     ordering = ("sort_key",)
-    personal_fields = ("cccd", "phone")
+    personal_fields = privacy.PERSON_PERSONAL_FIELDS
     fieldsets = (
         (None, {"fields": ("full_name", "birth_date", "birth_year", "gender", "ethnicity", "religion")}),
         (_("Identity and contact"), {"fields": ("cccd", "phone")}),
@@ -54,6 +57,10 @@ class PersonAdmin(ScopedAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})  # for PersonForm's CCCD check
 
     @admin.display(description=_("full name"), ordering="sort_key")
     def full_name_display(self, obj):
@@ -130,7 +137,34 @@ class MembershipAdmin(WorkbookAdminMixin, ScopedAdmin):
     autocomplete_fields = ("person", "branch")
     ordering = ("branch__area__path", "branch__name", "person__sort_key")
     str_select_related = ("person", "organization")
+    personal_fields = privacy.MEMBERSHIP_PERSONAL_FIELDS
     inlines = [MembershipPeriodInline]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "fields": MEMBERSHIP_ADD_FIELDS,
+                "description": _(
+                    "The organization is the branch's. The membership's first period (branch and status) "
+                    "starts on the joining date."
+                ),
+            },
+        )
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ("person", "organization", "branch", "status", "joined_on"),
+                "description": _(
+                    "Transfers, status changes and endings are recorded with their dates through the "
+                    "membership's own pages, which keep the history below; these fields cannot be changed here."
+                ),
+            },
+        ),
+        (None, {"fields": ("card_number", "introduced_to_party_on", "note")}),
+        (_("End of membership"), {"fields": ("ended_on", "end_reason")}),
+    ]
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
@@ -140,32 +174,8 @@ class MembershipAdmin(WorkbookAdminMixin, ScopedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return [
-                (
-                    None,
-                    {
-                        "fields": MEMBERSHIP_ADD_FIELDS,
-                        "description": _(
-                            "The organization is the branch's. The membership's first period (branch and status) "
-                            "starts on the joining date."
-                        ),
-                    },
-                )
-            ]
-        return [
-            (
-                None,
-                {
-                    "fields": ("person", "organization", "branch", "status", "joined_on"),
-                    "description": _(
-                        "Transfers, status changes and endings are recorded with their dates through the "
-                        "membership's own pages, which keep the history below; these fields cannot be changed here."
-                    ),
-                },
-            ),
-            (None, {"fields": ("card_number", "introduced_to_party_on", "note")}),
-            (_("End of membership"), {"fields": ("ended_on", "end_reason")}),
-        ]
+            return self.add_fieldsets  # only those who may change memberships add one
+        return super().get_fieldsets(request, obj)  # without the personal fields for those who only read
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

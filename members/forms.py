@@ -6,9 +6,14 @@ from areas.models import AreaLevel
 from branches.models import Branch, Organization
 from core.forms import DateField, StyledFormMixin, VersionedFormMixin
 
-from . import selectors
-from .models import EndReason, Gender, Membership, MembershipStatus, Person
+from . import privacy, selectors
+from .models import EndReason, Gender, Membership, MembershipStatus, Person, cccd_validator
 from .services import PERSON_FIELDS
+
+# The import's words for the same case (workbooks/kinds/members.py): one message wherever a number is entered.
+CCCD_OUTSIDE_AREA = _(
+    "This CCCD number belongs to a person outside your area. Ask the province's staff to transfer the person."
+)
 
 
 def branch_choices(user, **filters):
@@ -56,7 +61,25 @@ class MemberFilterForm(StyledFormMixin, forms.Form):
         return cleaned
 
 
-class PersonForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+class CccdInAreaMixin:
+    """A person form's CCCD check: a number held by someone outside the user's area is refused
+    without saying who holds it, and the attempt is logged (``members.privacy``).
+
+    The model's unique check would answer "a person with this CCCD number already exists", which
+    tells district staff who is recorded elsewhere. Inside the area the usual messages stay.
+    The form has ``user`` (the admin's form class is given it per request) and ``instance``.
+    """
+
+    def clean_cccd(self):
+        cccd = self.cleaned_data.get("cccd")
+        person_pk = self.instance.pk
+        if cccd and selectors.cccd_held_outside_area(user=self.user, cccd=cccd, exclude_pk=person_pk):
+            privacy.log_cccd_outside_area(user=self.user, cccd=cccd, person_pk=person_pk)
+            raise ValidationError(CCCD_OUTSIDE_AREA, code="outside_area")
+        return cccd
+
+
+class PersonForm(CccdInAreaMixin, VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     """A person's details; the birth year is taken from the birth date when that is given."""
 
     class Meta:
@@ -73,8 +96,8 @@ class PersonForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         )
         self.fields["residence"].label_from_instance = lambda area: f"{area} – {area.parent}"
         if not user.can_edit:
-            # Personal numbers are shown only to those who may change the person.
-            for name in ("cccd", "phone"):
+            # Personal numbers and Party dates are shown only to those who may change the person.
+            for name in privacy.PERSON_PERSONAL_FIELDS:
                 self.fields.pop(name, None)
 
     def clean(self):
@@ -91,6 +114,19 @@ class PersonForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
 
     def person_values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in PERSON_FIELDS if name in self.fields}
+
+
+class DuplicateQueryForm(forms.Form):
+    """What the add-member form sends while it is filled in: read to look for possible duplicates, never saved.
+
+    Only parsed (no unique check), so that a CCCD number already recorded reaches the lookup,
+    which finds people in the user's area only.
+    """
+
+    full_name = forms.CharField(max_length=100, required=False)
+    birth_date = DateField(required=False)
+    birth_year = forms.IntegerField(min_value=1900, max_value=2100, required=False)
+    cccd = forms.CharField(max_length=12, required=False, validators=[cccd_validator])
 
 
 class MembershipFieldsMixin(forms.Form):

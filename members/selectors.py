@@ -1,6 +1,7 @@
 """Reads of memberships, including the roll as it stood on any past date."""
 
 import datetime
+from collections.abc import Collection
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -101,6 +102,20 @@ def possible_duplicates(
     return people.order_by("sort_key", "pk")[:10]
 
 
+def cccd_held_outside_area(*, user, cccd: str, exclude_pk: int | None = None) -> bool:
+    """Whether the CCCD number is recorded for another person, one the user does not see.
+
+    A number is unique in the whole system, so the question looks beyond the user's area; the
+    answer says only that, so that a form can refuse the number without naming who holds it.
+    """
+    if not cccd:
+        return False
+    holders = Person.objects.filter(cccd=cccd)
+    if exclude_pk is not None:
+        holders = holders.exclude(pk=exclude_pk)
+    return holders.exists() and not holders.visible_to(user).exists()
+
+
 def person_memberships(*, person: Person, user) -> list[Membership]:
     """The person's memberships that the user sees, each with its periods (branch and status over time)."""
     periods = Prefetch(
@@ -116,8 +131,12 @@ def person_memberships(*, person: Person, user) -> list[Membership]:
     )
 
 
-def person_changes(person: Person, *, limit: int = 20) -> list:
-    """The latest changes to the person's details, newest first, each with the fields it changed."""
+def person_changes(person: Person, *, limit: int = 20, hidden: Collection[str] = ()) -> list:
+    """The latest changes to the person's details, newest first, each with the fields it changed.
+
+    The ``hidden`` fields (personal ones, for a user who only reads) are left out, and so is a
+    change that touched nothing else.
+    """
     records = list(person.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     changes = []
     for record, previous in zip(records, [*records[1:], None], strict=True):
@@ -125,9 +144,10 @@ def person_changes(person: Person, *, limit: int = 20) -> list:
             break
         changed = []
         if previous is not None:
-            changed = [
-                Person._meta.get_field(change.field).verbose_name for change in record.diff_against(previous).changes
-            ]
+            fields = [change.field for change in record.diff_against(previous).changes]
+            changed = [Person._meta.get_field(field).verbose_name for field in fields if field not in hidden]
+            if fields and not changed:
+                continue
         changes.append({"record": record, "fields": changed})
     return changes
 

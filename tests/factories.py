@@ -130,3 +130,21 @@ def cadre_visit(of_meeting, cadre_name: str = "Trần Văn Cán", level: str = "
     from meetings.models import CadreVisit
 
     return CadreVisit.objects.create(meeting=of_meeting, cadre_name=cadre_name, level=level, **fields)
+
+
+def second_province() -> SimpleNamespace:
+    """Another province beside ``area_tree``'s: one district with two sibling communes, a hamlet each."""
+    province = area("97", "Thử Nghiệm Hai", AreaLevel.PROVINCE, UnitType.TINH)
+    district = area("971", "Phú Quý", AreaLevel.DISTRICT, UnitType.HUYEN, province)
+    commune_1 = area("97101", "Phú Một", AreaLevel.COMMUNE, UnitType.XA, district)
+    commune_2 = area("97102", "Phú Hai", AreaLevel.COMMUNE, UnitType.XA, district)
+    hamlet_1 = area("97101-01", "Một Đông", AreaLevel.HAMLET, UnitType.AP, commune_1)
+    hamlet_2 = area("97102-01", "Hai Tây", AreaLevel.HAMLET, UnitType.AP, commune_2)
+    return SimpleNamespace(
+        province=province,
+        district=district,
+        commune_1=commune_1,
+        commune_2=commune_2,
+        hamlet_1=hamlet_1,
+        hamlet_2=hamlet_2,
+    )

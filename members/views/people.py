@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from branches.models import Branch
 from core.views import require_editor, run_service
 
-from .. import selectors, services
-from ..forms import AddMembershipForm, NewMemberForm, PersonForm
+from .. import privacy, selectors, services
+from ..forms import AddMembershipForm, DuplicateQueryForm, NewMemberForm, PersonForm
 from ..models import Person
 
 
@@ -26,11 +27,13 @@ def person_crumbs(person: Person) -> list[dict]:
 
 def person_detail(request, pk: int):
     person = get_person(request, pk)
+    # Personal numbers and Party dates only for those who may change the person (all of this page is in their area).
+    show_personal = request.user.can_edit
     context = {
         "person": person,
         "memberships": selectors.person_memberships(person=person, user=request.user),
-        "changes": selectors.person_changes(person),
-        "show_personal": request.user.can_edit,
+        "changes": selectors.person_changes(person, hidden=() if show_personal else privacy.PERSON_PERSONAL_FIELDS),
+        "show_personal": show_personal,
         "breadcrumbs": person_crumbs(person),
     }
     return render(request, "members/person_detail.html", context)
@@ -68,12 +71,16 @@ def person_add(request):
     return render(request, "members/person_add.html", {"form": form, "breadcrumbs": crumbs})
 
 
+@require_POST
 def duplicates(request):
-    """The possible duplicates of the person being typed in (htmx, as the name and birth date are filled)."""
+    """The possible duplicates of the person being typed in (htmx, as the name, birth date and CCCD are filled).
+
+    POST only: a CCCD number in a query string would stay in proxy logs and the browser's history.
+    """
     require_editor(request.user)
-    form = PersonForm(request.GET, user=request.user)
+    form = DuplicateQueryForm(request.POST)
     form.is_valid()  # only the values that parse are used
-    values = getattr(form, "cleaned_data", {})
+    values = form.cleaned_data
     people = selectors.possible_duplicates(
         user=request.user,
         full_name=values.get("full_name") or "",

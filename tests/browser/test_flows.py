@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Role
 from meetings.models import CadreVisit, Meeting
-from members.models import Membership
+from members.models import Membership, Person
 from ratings.models import BranchRating, RatingState
 from tests import factories
 from tests.browser.conftest import SCREENSHOTS
@@ -95,6 +95,35 @@ def test_find_a_member_typing_without_diacritics_and_record_a_transfer(page, sce
     membership = Membership.objects.get(pk=scene.membership.pk)
     assert membership.branch_id == scene.a2.pk
     assert membership.periods.count() == 2
+
+
+def test_the_add_member_form_warns_of_a_possible_duplicate_while_typing(page, scene):
+    expect = _expect()
+    number = "087099000123"
+    Person.objects.filter(pk=scene.anh.pk).update(cccd=number)
+    log_in(page, "huyen-a")
+    checks = []
+    page.on("request", lambda request: "/duplicates/" in request.url and checks.append((request.method, request.url)))
+    page.goto(reverse("members:person_add"))
+    warning = page.locator("#duplicates [data-testid=duplicates]")
+
+    page.fill("#id_full_name", "Nguyễn văn ánh")
+    page.fill("#id_birth_year", "1999")
+    page.press("#id_birth_year", "Tab")
+    expect(warning).to_contain_text("Nguyễn Văn Ánh")  # same name and birth year
+
+    page.fill("#id_full_name", "Trần Văn Khác")
+    page.press("#id_full_name", "Tab")
+    expect(warning).to_have_count(0)
+    page.fill("#id_cccd", number)
+    page.press("#id_cccd", "Tab")
+    expect(warning).to_contain_text("Nguyễn Văn Ánh")  # same CCCD number
+    expect(warning.get_by_role("link", name="Nguyễn Văn Ánh")).to_have_attribute(
+        "href", reverse("members:person", args=[scene.anh.pk])
+    )
+    # The check is a POST (with its CSRF token, or it would have been refused): the number is in no URL.
+    assert checks and {method for method, _ in checks} == {"POST"}
+    assert not [url for _, url in checks if number in url or "?" in url]
 
 
 def test_log_a_meeting_with_a_cadre_visit_report(page, scene):

@@ -1,9 +1,11 @@
 """Member pages: search, rolls, people, and the history that transfers, status changes and endings keep."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from branches.models import Branch
 from core.concurrency import STALE_MESSAGE
 from members.models import EndReason, Membership, MembershipPeriod, MembershipStatus, Person
+from members.selectors import possible_duplicates
 from tests import factories
 from tests.pages import says, text
 
@@ -248,9 +251,61 @@ def test_add_person_refuses_a_cccd_already_recorded(as_district_a, world):
 
 def test_duplicate_warning_while_typing(as_district_a, world):
     url = reverse("members:duplicates")
-    response = as_district_a.get(url, {"full_name": "nguyen van anh", "birth_year": "2000"})
+    response = as_district_a.post(url, {"full_name": "nguyen van anh", "birth_year": "2000"})
     assert "Nguyễn Văn Ánh" in text(response)
-    assert "Lê Văn Bê" not in text(as_district_a.get(url, {"cccd": world.be.cccd}))  # not revealed
+    response = as_district_a.post(url, {"full_name": "Trần Văn Khác", "birth_year": "1990", "cccd": world.anh.cccd})
+    assert "Nguyễn Văn Ánh" in text(response)  # the same CCCD, whatever the name
+
+
+def test_duplicate_check_keeps_the_cccd_out_of_the_url(as_district_a, world):
+    url = reverse("members:duplicates")
+    # Asked in a query string (proxy logs, browser history), it does not answer.
+    response = as_district_a.get(url, {"cccd": world.anh.cccd, "full_name": "nguyen van anh", "birth_year": "2000"})
+    assert response.status_code == 405
+    assert "Nguyễn Văn Ánh" not in text(response)
+    # The add-member form sends what it checks in the body of a POST, with the CSRF token.
+    page = text(as_district_a.get(reverse("members:person_add")))
+    [check] = re.findall(r"<fieldset[^>]*hx-(?:get|post)=[^>]*>", page)
+    assert f'hx-post="{url}"' in check
+    params = re.search(r'hx-params="([^"]*)"', check).group(1).replace(" ", "").split(",")
+    assert set(params) == {"csrfmiddlewaretoken", "full_name", "birth_date", "birth_year", "cccd"}
+
+
+def test_duplicate_check_needs_the_csrf_token(world, district_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(district_a)
+    page = client.get(reverse("members:person_add"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text(page)).group(1)
+    data = {"full_name": "nguyen van anh", "birth_year": "2000"}
+    url = reverse("members:duplicates")
+    assert client.post(url, data).status_code == 403
+    response = client.post(url, {**data, "csrfmiddlewaretoken": token})
+    assert response.status_code == 200
+    assert "Nguyễn Văn Ánh" in text(response)
+
+
+def test_duplicate_lookup_stays_in_the_users_area(world, district_a, district_b):
+    """The lookup itself: another district's person is not found, by CCCD nor by name and birth."""
+    be = world.be
+    by_cccd = {"cccd": be.cccd}
+    by_name_and_birth = {"full_name": "le van be", "birth_year": be.birth_year}
+    for query in (by_cccd, by_name_and_birth):
+        assert list(possible_duplicates(user=district_b, **query)) == [be]  # the query does find them...
+        assert list(possible_duplicates(user=district_a, **query)) == []  # ...but only in their own district
+
+
+@pytest.mark.parametrize("query", ["cccd", "name and birth"])
+def test_duplicates_view_does_not_reveal_another_districts_people(client, world, district_a, district_b, query):
+    be = world.be
+    data = {"cccd": be.cccd} if query == "cccd" else {"full_name": "Lê Văn Bê", "birth_year": str(be.birth_year)}
+    url = reverse("members:duplicates")
+    client.force_login(district_b)
+    assert "Lê Văn Bê" in text(client.post(url, data))  # the district that holds them is warned...
+    client.force_login(district_a)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Lê Văn Bê" not in text(response)  # ...the other one learns nothing
+    assert 'data-testid="duplicates"' not in text(response)
 
 
 def test_add_membership_of_another_organization_and_refuse_a_second_open_one(as_district_a, world):
