@@ -18,3 +18,9 @@ urlpatterns = [
     path("imports/", include("workbooks.urls")),
     path("", include("reports.urls")),
 ]
+
+# The site's own pages, in Vietnamese and inside the layout (core/errors.py).
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"
