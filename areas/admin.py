@@ -107,18 +107,27 @@ class AreaAdmin(WorkbookAdminMixin, ScopedAdmin):
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "level" and not request.user.sees_everything:
-            kwargs["choices"] = [(value, label) for value, label in AreaLevel.choices if value != AreaLevel.PROVINCE]
+            # Staff add hamlets, as on the pages; the official units come from load_areas.
+            kwargs["choices"] = [(value, label) for value, label in AreaLevel.choices if value == AreaLevel.HAMLET]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
-    def _is_own_area(self, request, obj) -> bool:
-        return obj is not None and not request.user.sees_everything and obj.pk == request.user.area_id
+    def _staff_may_not_touch(self, request, obj) -> bool:
+        """Staff change the hamlets below their own area, as on the pages (``update_hamlet``).
+
+        Provinces, districts and communes are official units: loaded by load_areas, ended and
+        begun by reorganisations; district and commune staff read them. Administrators may
+        correct them here (SPEC section 4: everything, all areas); their code, level, parent
+        and structure stay fixed, since every path below is built from them.
+        """
+        if obj is None or request.user.sees_everything:
+            return False
+        return obj.pk == request.user.area_id or obj.level != AreaLevel.HAMLET
 
     def has_change_permission(self, request, obj=None):
-        # Staff change the areas below their own, not their own district or commune.
-        return super().has_change_permission(request, obj) and not self._is_own_area(request, obj)
+        return super().has_change_permission(request, obj) and not self._staff_may_not_touch(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not self._is_own_area(request, obj)
+        return super().has_delete_permission(request, obj) and not self._staff_may_not_touch(request, obj)
 
 
 @admin.register(Reorganization)

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,7 @@ from areas.models import AreaLevel
 from core.admin import HistoricalReferenceAdmin, ReferenceAdmin, ScopedAdmin, ScopedInlineMixin
 from workbooks.admin import WorkbookAdminMixin
 
+from . import services
 from .models import AllowanceRate, Branch, BranchKind, Officer, Organization
 
 
@@ -27,16 +30,37 @@ class OfficerInline(ScopedInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("person")
 
 
+BRANCH_ADMIN_FIELDS = ("organization", "area", "kind", "name", "code", "founded_on", "dissolved_on")
+
+
+class BranchAdminForm(forms.ModelForm):
+    """The pages' rules on a branch's change (``branches.services``), with their errors on the form."""
+
+    class Meta:
+        model = Branch
+        fields = BRANCH_ADMIN_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        # Before _post_clean: the instance still holds the stored values.
+        try:
+            services.check_organization_change(branch=self.instance, organization=cleaned.get("organization"))
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(Branch)
 class BranchAdmin(WorkbookAdminMixin, ScopedAdmin):
     workbook_kind, workbook_export = "branches", True
+    form = BranchAdminForm
     list_display = ("name", "code", "organization", "area", "kind", "founded_on", "dissolved_on")
     list_select_related = ("organization", "area")
     list_filter = (AreaFilter, "organization", "kind", ("dissolved_on", admin.EmptyFieldListFilter))
     search_fields = ("name", "code", "area__name")
     autocomplete_fields = ("area",)
     ordering = ("area__path", "organization__sort_order", "name")
-    fields = ("organization", "area", "kind", "name", "code", "founded_on", "dissolved_on")
+    fields = BRANCH_ADMIN_FIELDS
     # A residential branch sits in a hamlet; a professional one may sit on a commune.
     picker_filters = {"area": Q(level__in=[AreaLevel.HAMLET, AreaLevel.COMMUNE], valid_to__isnull=True)}
     inlines = [OfficerInline]

@@ -22,11 +22,21 @@ def create_branch(**fields) -> Branch:
     return branch
 
 
+def check_organization_change(*, branch: Branch, organization) -> None:
+    """A branch with members keeps its organization: their memberships are memberships of it.
+
+    ``branch`` is the stored branch (not yet changed); the admin's form asks this too.
+    """
+    changed = branch.pk is not None and organization is not None and organization.pk != branch.organization_id
+    if changed and branch.memberships.exists():
+        raise ValidationError({"organization": _("A branch with members cannot move to another organization.")})
+
+
 @transaction.atomic
 def update_branch(*, branch: Branch, expected_version: int | None, **fields) -> Branch:
     values = {name: fields[name] for name in BRANCH_FIELDS if name in fields}
-    if "organization" in values and values["organization"] != branch.organization and branch.memberships.exists():
-        raise ValidationError({"organization": _("A branch with members cannot move to another organization.")})
+    if "organization" in values:
+        check_organization_change(branch=branch, organization=values["organization"])
     return save_changes(branch, expected_version=expected_version, values=values)
 
 

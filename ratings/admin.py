@@ -39,12 +39,15 @@ class SchemeAssignmentAdmin(ReferenceAdmin):
 
 @admin.register(BranchRating)
 class BranchRatingAdmin(WorkbookAdminMixin, ScopedAdmin):
-    workbook_kind = "ratings"
-    """District and commune staff rate up to "submitted"; approved ratings are locked.
+    """District and commune staff rate up to "submitted"; submitted and approved ratings are theirs to read.
 
-    Only users who may approve (administrators, provincial officers) are offered the
-    approved state, and only administrators change or delete an approved rating.
+    The rule is the pages' (``services.may_change``): staff change and delete drafts only;
+    a submitted rating is sent back or approved by an approver, an approved one is locked.
+    Only users who may approve are offered the approved state, and only administrators
+    change or delete a submitted or approved rating here.
     """
+
+    workbook_kind = "ratings"
 
     list_display = ("branch", "year", "grade", "score", "state", "submitted_at", "approved_at")
     list_select_related = ("branch", "grade")
@@ -70,7 +73,8 @@ class BranchRatingAdmin(WorkbookAdminMixin, ScopedAdmin):
     allow_revert = False
 
     def _locked(self, request, obj) -> bool:
-        return obj is not None and obj.state == RatingState.APPROVED and not request.user.sees_everything
+        # The pages' rule: staff change drafts only; a submitted rating waits for an approver.
+        return obj is not None and not services.may_change(rating=obj, user=request.user)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not self._locked(request, obj)

@@ -33,6 +33,19 @@ def _require_approver(user) -> None:
         raise PermissionDenied(_("Only provincial officers and administrators approve ratings."))
 
 
+def may_change(*, rating: BranchRating, user) -> bool:
+    """Whether ``user`` may change the stored rating (its grade, score, note or state) by hand.
+
+    District and commune staff change drafts only: once submitted, a rating waits for an
+    approver, who approves it or sends it back (``review_ratings``), and once approved it is
+    locked. Administrators may change any rating (and reopen an approved one). The pages
+    follow this through the grid's services; the admin asks it before it offers a change.
+    """
+    if user.sees_everything:
+        return True
+    return user.can_edit and rating.state == RatingState.DRAFT
+
+
 def _locked_error(rating: BranchRating) -> ValidationError:
     return ValidationError(
         _("The rating of %(branch)s for %(year)s is approved and locked."),
@@ -206,10 +219,5 @@ def move_to_state(*, rating: BranchRating, state: str, user) -> BranchRating:
         if rating.state == RatingState.DRAFT:
             submit_rating(rating=rating, user=user)
         return approve_rating(rating=rating, user=user)
-    # Back to draft from submitted: an approver sends it back; the staff who submitted may withdraw it.
-    if user.can_approve:
-        return send_back_rating(rating=rating, user=user, comment=rating.review_comment or _("Sent back."))
-    _require_editor(user)
-    rating.state, rating.submitted_at = RatingState.DRAFT, None
-    rating.save()
-    return rating
+    # Back to draft from submitted: only an approver sends it back, as on the pages.
+    return send_back_rating(rating=rating, user=user, comment=rating.review_comment or _("Sent back."))

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.models import Area, AreaLevel, UnitType
@@ -41,7 +42,7 @@ def test_area_page_lists_children_with_branch_and_member_counts(as_district_a, w
 def test_branch_page_shows_officers_members_by_status_meetings_and_ratings(as_district_a, world):
     factories.officer(world.a1, world.anh, role="head", start_on=D(2022, 1, 1))
     factories.rating(world.a1, year=2023, grade_code="good", state="approved")
-    recent = factories.meeting(world.a1, held_on=datetime.date.today().replace(day=1), present=2, on_roll=2)
+    recent = factories.meeting(world.a1, held_on=timezone.localdate().replace(day=1), present=2, on_roll=2)
     response = as_district_a.get(reverse("branches:branch", args=[world.a1.pk]))
     assert response.status_code == 200
     assert [officer.person for officer in response.context["officers"]] == [world.anh]
@@ -220,7 +221,7 @@ def test_branch_page_runs_a_fixed_number_of_queries(as_district_a, world, django
     for year in range(2015, 2020):
         factories.rating(world.a1, year=year)
         factories.meeting(
-            world.a1, held_on=datetime.date.today().replace(day=1) - datetime.timedelta(days=40 * (year - 2014))
+            world.a1, held_on=timezone.localdate().replace(day=1) - datetime.timedelta(days=40 * (year - 2014))
         )
     for i in range(4):
         factories.officer(world.a1, factories.person(f"Cán Bộ {i}"), role="committee", start_on=D(2020 + i, 1, 1))

@@ -1,17 +1,15 @@
-"""Every figure of the membership report against counts computed from the scenario's own log."""
+"""Every figure of the membership report against counts computed from the scenario's own log
+(``tests.reports.scenario.expected_membership``: the stories and targets it recorded)."""
 
 import datetime
-from collections import Counter, defaultdict
 
 import pytest
 from django.db import transaction
 
 from areas.models import Area
-from members.models import EndReason, TargetPopulation
-from reports.figures import percent
 from reports.selectors import membership_report
 from tests import factories
-from tests.reports.scenario import branch_active_on, build_world
+from tests.reports.scenario import build_world, expected_membership, half_up
 
 D = datetime.date
 REPORT_AREAS = ["99", "991", "99101", "99101-01", "98"]
@@ -29,80 +27,6 @@ def world(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _db_access(db):
     """The module's tests read the shared world inside the test database."""
-
-
-def year_before(on):
-    return on.replace(year=on.year - 1)
-
-
-def expected(world, area: Area, on: datetime.date, org: str | None) -> dict:
-    rows = world.row_of_branch[area.code]
-    figures = defaultdict(Counter)
-    people = defaultdict(set)
-    year_start = on.replace(month=1, day=1)
-
-    def row_of(branch_code):
-        code = rows.get(branch_code)
-        return code.lstrip("#") if code else None
-
-    for story in world.stories:
-        if org and story.org != org:
-            continue
-        state = story.state_on(on)
-        if state and row_of(state[0]):
-            row = row_of(state[0])
-            figures[row]["members"] += 1
-            figures[row][state[1]] += 1
-            people[row].add(story.person_key)
-        before = story.state_on(year_before(on))
-        if before and row_of(before[0]):
-            figures[row_of(before[0])]["members_year_before"] += 1
-        if year_start <= story.joined_on <= on and row_of(story.changes[0][1]):
-            figures[row_of(story.changes[0][1])]["joined"] += 1
-        if story.ended_on and year_start <= story.ended_on <= on:
-            row = row_of(story.branch_on(story.ended_on - datetime.timedelta(days=1)))
-            if row:
-                figures[row][f"ended_{story.end_reason}"] += 1
-        for event, name in (
-            (story.introduced_on, "introduced_to_party"),
-            (world.party_joined[story.person_key], "admitted_to_party"),
-        ):
-            if event and year_start <= event <= on and story.state_on(event) and row_of(story.state_on(event)[0]):
-                figures[row_of(story.state_on(event)[0])][name] += 1
-    for code, branch in world.branches.items():
-        if (org is None or branch.organization.code == org) and branch_active_on(branch, on) and row_of(code):
-            figures[row_of(code)]["branches"] += 1
-    targets = defaultdict(int)
-    for target in TargetPopulation.objects.filter(year=on.year).select_related("hamlet", "organization"):
-        if org and target.organization.code != org:
-            continue
-        if area.level == "hamlet":
-            for code, branch in world.branches.items():
-                if branch.area_id == target.hamlet_id and branch.organization_id == target.organization_id:
-                    targets[code] += target.count
-        elif target.hamlet.path.startswith(area.path):
-            targets[target.hamlet.path[len(area.path) :].split("/")[0]] += target.count
-    result = {}
-    for row in set(figures) | set(targets) | {r.lstrip("#") for r in rows.values()}:
-        f = figures[row]
-        target = targets.get(row)
-        result[row] = {
-            "branches": f["branches"],
-            "members": f["members"],
-            "present": f["present"],
-            "away": f["away"],
-            "stopped": f["stopped"],
-            "people": len(people[row]),
-            "target": target,
-            "gathering_rate": percent(f["present"], target),
-            "joined": f["joined"],
-            "ended_by_reason": {reason: f[f"ended_{reason}"] for reason in EndReason.values},
-            "introduced_to_party": f["introduced_to_party"],
-            "admitted_to_party": f["admitted_to_party"],
-            "members_year_before": f["members_year_before"],
-            "members_change": f["members"] - f["members_year_before"],
-        }
-    return result
 
 
 FIELDS = [
@@ -128,8 +52,8 @@ FIELDS = [
 def test_every_row_matches_the_log(world, area_code, on):
     area = Area.objects.get(code=area_code)
     report = membership_report(area=area, on=on)
-    wanted = expected(world, area, on, None)
-    per_org = {org: expected(world, area, on, org) for org in ("DOAN", "HND")}
+    wanted = expected_membership(world, area, on, None)
+    per_org = {org: expected_membership(world, area, on, org) for org in ("DOAN", "HND")}
 
     assert {row["area_code"] for row in report.rows} >= {
         code for code, f in wanted.items() if f["members"] or f["branches"]
@@ -158,14 +82,14 @@ def test_the_total_adds_up_and_counts_each_person_once(world, on):
         if story.state_on(on) and world.row_of_branch["99"].get(story.state_on(on)[0])
     }
     assert report.total["people"] == len(in_province)
-    assert report.total["gathering_rate"] == percent(report.total["present"], report.total["target"])
+    assert report.total["gathering_rate"] == half_up(report.total["present"], report.total["target"])
 
 
 def test_one_organization_only(world):
     area = Area.objects.get(code="99")
     on = D(2025, 12, 31)
     report = membership_report(area=area, on=on, organization=world.branches["a1-HND"].organization)
-    wanted = expected(world, area, on, "HND")
+    wanted = expected_membership(world, area, on, "HND")
     for row in report.rows:
         assert {k: row[k] for k in FIELDS} == wanted[row["area_code"]]
         assert "organizations" not in row

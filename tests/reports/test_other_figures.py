@@ -1,22 +1,33 @@
-"""Ratings, meetings and officers reports against counts computed in Python from the raw rows."""
+"""Ratings, meetings and officers reports against the scenario's own log (``tests.reports.scenario``).
+
+The expected figures come from what the scenario recorded as it rated, met and appointed
+(``expected_ratings``, ``expected_meetings``, ``expected_officers``), with the periods
+written out here as dates and percentages rounded half-up in the oracle: nothing is read
+back from the tables the reports read, and nothing of ``reports`` is used to compute them.
+"""
 
 import datetime
-from collections import Counter, defaultdict
 
 import pytest
 from django.db import transaction
 
 from areas.models import Area
-from branches.models import AllowanceRate, Officer
-from meetings.models import CadreVisit, Meeting
-from ratings.models import BranchRating
-from reports.figures import percent
-from reports.selectors import meetings_report, officers_report, period_bounds, ratings_report
+from branches.models import AllowanceRate, OfficerRole
+from reports.selectors import meetings_report, officers_report, ratings_report
 from tests import factories
-from tests.reports.scenario import build_world
+from tests.reports.scenario import (
+    RateRecord,
+    build_world,
+    expected_meetings,
+    expected_officers,
+    expected_ratings,
+    half_up,
+    total,
+)
 
 D = datetime.date
 AREAS = ["99", "991", "99101", "99101-01", "98"]
+GRADES = ("strong", "good", "average", "weak")
 
 
 @pytest.fixture(scope="module")
@@ -31,143 +42,133 @@ def _db_access(db):
     """The module's tests read the shared world inside the test database."""
 
 
-def active_during(branch, start, end):
-    return (branch.founded_on is None or branch.founded_on <= end) and (
-        branch.dissolved_on is None or branch.dissolved_on >= start
-    )
+def rows_and_total(report, expected: dict):
+    """(figures the report shows, figures expected) for every expected row, then for the total."""
+    got = {row["area_code"]: row for row in report.rows}
+    assert set(got) >= set(expected)
+    return [*((got[code], counts) for code, counts in expected.items()), (report.total, total(expected))]
 
 
-def by_row(report):
-    return {row["area_code"]: row for row in report.rows}
+# --- 7.2 Ratings ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("area_code", AREAS)
 @pytest.mark.parametrize("drafts", [False, True])
 def test_ratings(world, area_code, drafts):
-    area = Area.objects.get(code=area_code)
-    report = ratings_report(area=area, year=2024, include_drafts=drafts)
-    rows = world.row_of_branch[area_code]
-    start, end = period_bounds(year=2024)
-    expected = defaultdict(Counter)
-    for code, branch in world.branches.items():
-        if code in rows and active_during(branch, start, end):
-            expected[rows[code].lstrip("#")]["branches"] += 1
-    for rating in BranchRating.objects.filter(year=2024).select_related("branch", "grade"):
-        code = rating.branch.code
-        if code in rows and active_during(rating.branch, start, end) and (drafts or rating.state == "approved"):
-            expected[rows[code].lstrip("#")][rating.grade.code] += 1
-    got = by_row(report)
-    for row_code, counts in expected.items():
-        rated = sum(counts[g] for g in ("strong", "good", "average", "weak"))
-        row = got[row_code]
+    report = ratings_report(area=Area.objects.get(code=area_code), year=2024, include_drafts=drafts)
+    for row, counts in rows_and_total(report, expected_ratings(world, area_code, 2024, drafts=drafts)):
+        rated = sum(counts[g] for g in GRADES)
         assert (row["branches"], row["rated"], row["not_rated"]) == (
             counts["branches"],
             rated,
             counts["branches"] - rated,
         )
-        for grade in ("strong", "good", "average", "weak"):
-            assert row["grades"][grade] == {"count": counts[grade], "percent": percent(counts[grade], rated)}
-    assert report.total["rated"] == sum(row["rated"] for row in report.rows)
+        for grade in GRADES:
+            assert row["grades"][grade] == {"count": counts[grade], "percent": half_up(counts[grade], rated)}
 
 
-def test_grade_percentages_round_half_up_and_blank_when_nothing_is_rated(world):
-    report = ratings_report(area=world.tree.province, year=2024, include_drafts=True)
-    total = report.total
-    shares = [total["grades"][g]["percent"] for g in ("strong", "good", "average", "weak")]
-    assert all(share == share.quantize(share.__class__("0.01")) for share in shares)
+def test_the_log_rates_in_every_state_and_leaves_branches_unrated(world):
+    """What the test above must exercise is in the log."""
+    assert {r.state for r in world.ratings} == {"draft", "submitted", "approved"}
+    assert {r.grade for r in world.ratings} == set(GRADES)
+    assert len(world.ratings) < len(world.branches)
+    assert "gone-DOAN" in {r.branch for r in world.ratings}  # dissolved on 31/03/2024, rated for 2024
+
+
+def test_grade_percentages_are_blank_when_nothing_is_rated(world):
     empty = ratings_report(area=world.tree.province, year=2019)
     assert empty.total["rated"] == 0
     assert all(grade["percent"] is None for grade in empty.total["grades"].values())
 
 
+# --- 7.3 Meetings ---------------------------------------------------------------------
+
+PERIODS_2025 = {
+    "year": (D(2025, 1, 1), D(2025, 12, 31)),
+    "march": (D(2025, 3, 1), D(2025, 3, 31)),
+    "quarter-2": (D(2025, 4, 1), D(2025, 6, 30)),
+}
+
+
 @pytest.mark.parametrize("area_code", AREAS)
-@pytest.mark.parametrize(("month", "quarter"), [(None, None), (3, None), (None, 2)])
-def test_meetings(world, area_code, month, quarter):
-    area = Area.objects.get(code=area_code)
-    start, end = period_bounds(year=2025, month=month, quarter=quarter)
-    months = {(d.year, d.month) for d in (start + datetime.timedelta(days=n) for n in range((end - start).days + 1))}
-    report = meetings_report(area=area, start=start, end=end)
-    rows = world.row_of_branch[area_code]
-    expected = defaultdict(Counter)
-    met = defaultdict(set)
-    for code, branch in world.branches.items():
-        if code in rows and active_during(branch, start, end):
-            expected[rows[code].lstrip("#")]["branches"] += 1
-    for meeting in Meeting.objects.select_related("branch"):
-        code = meeting.branch.code
-        if code in rows and start <= meeting.held_on <= end:
-            row = expected[rows[code].lstrip("#")]
-            row["meetings"] += 1
-            row["present"] += meeting.members_present
-            row["roll"] += meeting.members_on_roll
-            met[code].add((meeting.held_on.year, meeting.held_on.month))
-    for visit in CadreVisit.objects.select_related("meeting__branch"):
-        code = visit.meeting.branch.code
-        if code in rows and start <= visit.meeting.held_on <= end:
-            expected[rows[code].lstrip("#")]["visits"] += 1
-            expected[rows[code].lstrip("#")]["reports"] += visit.reported_on is not None
-    for code, branch in world.branches.items():
-        if code in rows and active_during(branch, start, end):
-            row = expected[rows[code].lstrip("#")]
-            row["every_month"] += met[code] >= months
-            row["without"] += not met[code]
-    got = by_row(report)
-    for row_code, counts in expected.items():
-        assert got[row_code]["branches"] == counts["branches"]
-        assert got[row_code]["meetings"] == counts["meetings"]
-        assert got[row_code]["attendance_rate"] == percent(counts["present"], counts["roll"])
-        assert got[row_code]["met_every_month"] == counts["every_month"]
-        assert got[row_code]["without_meeting"] == counts["without"]
-        assert (got[row_code]["visits"], got[row_code]["visit_reports"]) == (counts["visits"], counts["reports"])
-    listed = {branch.code for branch in report.extra["branches_without_meeting"]}
-    assert listed == {
-        code
-        for code, branch in world.branches.items()
-        if code in rows and active_during(branch, start, end) and not met[code]
-    }
+@pytest.mark.parametrize("period", PERIODS_2025)
+def test_meetings(world, area_code, period):
+    start, end = PERIODS_2025[period]
+    report = meetings_report(area=Area.objects.get(code=area_code), start=start, end=end)
+    expected, without = expected_meetings(world, area_code, start, end)
+    for row, counts in rows_and_total(report, expected):
+        assert row["branches"] == counts["branches"]
+        assert row["meetings"] == counts["meetings"]
+        assert row["attendance_rate"] == half_up(counts["present"], counts["roll"])
+        assert row["met_every_month"] == counts["met_every_month"]
+        assert row["without_meeting"] == counts["without_meeting"]
+        assert (row["visits"], row["visit_reports"]) == (counts["visits"], counts["visit_reports"])
+    assert {branch.code for branch in report.extra["branches_without_meeting"]} == without
+
+
+def test_the_log_meets_with_gaps_and_visits(world):
+    """What the test above must exercise is in the log."""
+    march = {m.branch for m in world.meetings if m.held_on.month == 3}
+    assert march and len(march) < len(world.branches)  # some branches do not meet
+    assert {(m.visits, m.visit_reports) for m in world.meetings} >= {(0, 0), (1, 0), (1, 1)}
+
+
+# --- 7.4 Officers and allowances ------------------------------------------------------
+
+MONTHS_2025 = {
+    5: (D(2025, 5, 1), D(2025, 5, 31)),
+    6: (D(2025, 6, 1), D(2025, 6, 30)),
+    7: (D(2025, 7, 1), D(2025, 7, 31)),
+    8: (D(2025, 8, 1), D(2025, 8, 31)),
+}
+
+
+def assert_officer_figures(row, counts):
+    assert (row["heads"], row["deputies"], row["committee_members"]) == (
+        counts[OfficerRole.HEAD],
+        counts[OfficerRole.DEPUTY],
+        counts[OfficerRole.COMMITTEE],
+    )
+    assert (row["branches"], row["branches_without_head"]) == (counts["branches"], counts["headless"])
+    assert row["allowance"] == counts["allowance"]
 
 
 @pytest.mark.parametrize("area_code", AREAS)
 @pytest.mark.parametrize("month", [6, 7, 8])
 def test_officers_and_allowances(world, area_code, month):
-    area = Area.objects.get(code=area_code)
-    start, end = period_bounds(year=2025, month=month)
-    report = officers_report(area=area, year=2025, month=month)
-    rows = world.row_of_branch[area_code]
-    rates = {}
-    for rate in AllowanceRate.objects.order_by("valid_from"):
-        if rate.valid_from <= end and (rate.valid_to is None or rate.valid_to >= start):
-            rates[rate.role] = rate.amount
-    expected = defaultdict(Counter)
-    headed = set()
-    for code, branch in world.branches.items():
-        if code in rows and active_during(branch, start, end):
-            expected[rows[code].lstrip("#")]["branches"] += 1
-    for officer in Officer.objects.select_related("branch"):
-        code = officer.branch.code
-        in_office = officer.start_on <= end and (officer.end_on is None or officer.end_on >= start)
-        if code in rows and in_office and active_during(officer.branch, start, end):
-            expected[rows[code].lstrip("#")][officer.role] += 1
-            if officer.role == "head":
-                headed.add(code)
-    for code, branch in world.branches.items():
-        if code in rows and active_during(branch, start, end) and code not in headed:
-            expected[rows[code].lstrip("#")]["headless"] += 1
-    got = by_row(report)
-    for row_code, counts in expected.items():
-        row = got[row_code]
-        assert (row["heads"], row["deputies"], row["committee_members"]) == (
-            counts["head"],
-            counts["deputy"],
-            counts["committee"],
-        )
-        assert row["branches_without_head"] == counts["headless"]
-        assert row["allowance"] == sum(counts[role] * amount for role, amount in rates.items())
-    assert report.total["allowance"] == sum(row["allowance"] for row in report.rows)
+    start, end = MONTHS_2025[month]
+    report = officers_report(area=Area.objects.get(code=area_code), year=2025, month=month)
+    for row, counts in rows_and_total(report, expected_officers(world, area_code, start, end)):
+        assert_officer_figures(row, counts)
 
 
 def test_a_head_replaced_mid_month_counts_both_and_the_newer_rate_applies(world):
-    june = officers_report(area=world.tree.hamlet_a1, year=2025, month=6)
-    july = officers_report(area=world.tree.hamlet_a1, year=2025, month=7)
-    assert june.total["heads"] == 2 * july.total["heads"]
-    assert july.extra["rates"]["head"] == 250_000
+    """Two head rates valid in one month (the change on 15 June): the one that began last applies.
+
+    In the scenario the head rate changes on 1 July, between two months. Here it changes on
+    the day the new heads take office, so that June has both rates, May the old one only and
+    July the new one only.
+    """
+    heads = AllowanceRate.objects.filter(role=OfficerRole.HEAD)
+    heads.filter(valid_from=D(2020, 1, 1)).update(valid_to=D(2025, 6, 14))
+    heads.filter(valid_from=D(2025, 7, 1)).update(valid_from=D(2025, 6, 15))
+    for rate in AllowanceRate.objects.all():
+        rate.full_clean()  # valid data: the periods follow one another, no day has two rates
+    rates = [rate for rate in world.rates if rate.role != OfficerRole.HEAD] + [
+        RateRecord(OfficerRole.HEAD, 200_000, D(2020, 1, 1), D(2025, 6, 14)),
+        RateRecord(OfficerRole.HEAD, 250_000, D(2025, 6, 15)),
+    ]
+    hamlet = world.tree.hamlet_a1
+    reports = {month: officers_report(area=hamlet, year=2025, month=month) for month in (5, 6, 7)}
+
+    assert {month: report.extra["rates"]["head"] for month, report in reports.items()} == {
+        5: 200_000,
+        6: 250_000,
+        7: 250_000,
+    }
+    assert reports[6].total["heads"] == 2 * reports[5].total["heads"] == 2 * reports[7].total["heads"]
+    for month, report in reports.items():
+        expected = total(expected_officers(world, hamlet.code, *MONTHS_2025[month], rates))
+        assert_officer_figures(report.total, expected)
+    june = total(expected_officers(world, hamlet.code, *MONTHS_2025[6], rates))
+    assert june["allowance"] == june[OfficerRole.HEAD] * 250_000 + june[OfficerRole.DEPUTY] * 150_000

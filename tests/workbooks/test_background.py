@@ -30,9 +30,6 @@ def test_a_large_upload_is_queued_and_the_request_returns_at_once(world, client,
 
     client.force_login(world.staff_a)
     data = roster([member(f"Người {i}", 1990, world.doan_a1.code) for i in range(20)])
-    with pytest.MonkeyPatch.context():
-        from django.test.utils import CaptureQueriesContext  # noqa: F401
-
     response = upload(client, data)
     batch = ImportBatch.objects.get()
     assert batch.state == BatchState.QUEUED and batch.file_data is not None  # not read in the request
