@@ -80,8 +80,9 @@ def branch_officers(branch: Branch) -> QuerySet[Officer]:
 
 
 def branch_recent_meetings(branch: Branch, *, today: datetime.date) -> QuerySet[Meeting]:
-    since = today.replace(day=1) - datetime.timedelta(days=335)
-    since = since.replace(day=1)
+    """The meetings of the last twelve months, this one included."""
+    months = today.year * 12 + today.month - 1 - 11
+    since = datetime.date(months // 12, months % 12 + 1, 1)
     return branch.meetings.filter(held_on__gte=since).annotate(visit_count=Count("visits")).order_by("-held_on")
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from areas.models import Area, AreaLevel, Structure
@@ -78,7 +78,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         user = self._user(options["user"])
-        today = datetime.date.today()
+        today = timezone.localdate()  # the pages' day, in Vietnam time
         units_on = today if options["units"] == "current" else None
         if units_on and options["structure"]:
             raise usage_error(_("Give --structure or --units current, not both."))
