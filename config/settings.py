@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "core.middleware.LanguageMiddleware",
     "core.middleware.ErrorPageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the form of every POST: a body larger than its view
+    # accepts (DATA_UPLOAD_MAX_MEMORY_SIZE, or the workbook upload's limit) is refused unread.
+    "core.body_limit.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view says otherwise (login, static files).
@@ -176,7 +179,10 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.Da
 WORKBOOK_MAX_UPLOAD_SIZE = env.int("WORKBOOK_MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
 # Uploads of more rows than this are read and imported by the task worker.
 WORKBOOK_BACKGROUND_ROWS = env.int("WORKBOOK_BACKGROUND_ROWS", default=2000)
-DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, WORKBOOK_MAX_UPLOAD_SIZE + 1_048_576)
+# The most rows a workbook may hold (all its sheets, counted in the file): more are refused.
+WORKBOOK_MAX_ROWS = env.int("WORKBOOK_MAX_ROWS", default=200_000)
+# Every request but the workbook upload: 1 MB in all, attached files included (core.body_limit).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")

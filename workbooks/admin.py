@@ -2,18 +2,24 @@
 
 The admin's Import button leads to the same preview-and-confirm page as district staff
 use (workbooks.views), so an import from the admin has the same checks, speed and
-all-or-nothing rule; django-import-export's own row-by-row import is not used. Its
-Export button writes the changelist's rows (scoped and filtered as listed) in the
-template's layout with the same writer, so an exported file re-imports unchanged.
+all-or-nothing rule. Its Export button writes the changelist's rows (scoped and filtered
+as listed) in the template's layout with the same writer, so an exported file re-imports
+unchanged.
+
+django-import-export lends only its changelist template (the two buttons). None of its
+views is routed: its row-by-row importer (``import/``'s preview, ``process_import/``, its
+confirmation) and its exporter know nothing of scope, services or rating rules, so the mixin
+inherits none of them and registers its own two URLs under the names the template reverses.
 """
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 
 from core.admin import NotFoundOutsideScopeMixin, RolePermissionsMixin, has_admin_role, may_edit
 
@@ -22,11 +28,30 @@ from .models import BLOB_FIELDS, ImportBatch, ImportKind
 from .views import xlsx_response
 
 
-class WorkbookAdminMixin(ImportExportMixin):
-    """Import and Export buttons on a changelist, carried out by this app."""
+class WorkbookAdminMixin:
+    """Import and Export buttons on a changelist, both carried out by this app."""
 
     workbook_kind: str = ""
     workbook_export = False
+    # django-import-export's template: the changelist with an Import and an Export button.
+    change_list_template = "admin/import_export/change_list_import_export.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        own = [
+            path("import/", self.admin_site.admin_view(self.import_action), name="{}_{}_import".format(*info)),
+            path("export/", self.admin_site.admin_view(self.export_action), name="{}_{}_export".format(*info)),
+        ]
+        return own + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "ie_base_change_list_template": "admin/change_list.html",
+            "has_import_permission": self.has_import_permission(request),
+            "has_export_permission": self.has_export_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
 
     def has_import_permission(self, request):
         return may_edit(request.user)
@@ -34,15 +59,24 @@ class WorkbookAdminMixin(ImportExportMixin):
     def has_export_permission(self, request):
         return self.workbook_export and has_admin_role(request.user)
 
-    def import_action(self, request, **kwargs):
+    def import_action(self, request):
         if not self.has_import_permission(request):
             raise PermissionDenied
         return redirect(f"{reverse('workbooks:import')}?kind={self.workbook_kind}")
 
+    def get_export_queryset(self, request):
+        """The rows the changelist lists for this request (scoped, filtered, searched), all of them."""
+        return self.get_changelist_instance(request).queryset
+
     def export_action(self, request):
         if not self.has_export_permission(request):
             raise PermissionDenied
-        queryset = self.get_export_queryset(request)
+        try:
+            queryset = self.get_export_queryset(request)
+        except IncorrectLookupParameters:
+            # As the changelist answers a filter it cannot apply.
+            changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            return HttpResponseRedirect(f"{changelist}?e=1")
         if self.workbook_kind == ImportKind.BRANCHES:
             rows = selectors.branch_rows(queryset)
         else:

@@ -14,6 +14,7 @@ from members.models import Membership
 from . import storage
 from .columns import BRANCH_KIND_DISPLAY, GENDER_DISPLAY, STATUS_DISPLAY
 from .models import BLOB_FIELDS, ImportBatch
+from .personal import OutcomeMask
 from .plan import Outcome
 
 PAGE_SIZE = 100
@@ -38,16 +39,21 @@ class OutcomeRow:
         return Outcome(self.status).label
 
 
-def outcome_rows(batch: ImportBatch, *, status: str | None = None) -> list[OutcomeRow]:
+def outcome_rows(batch: ImportBatch, *, personal: bool, status: str | None = None) -> list[OutcomeRow]:
+    """The batch's row outcomes; CCCD, phone and Party dates masked unless ``personal`` (``workbooks.personal``)."""
     rows = [OutcomeRow(*row) for row in storage.unpack(batch.rows, typed=False) or []]
     if status:
         rows = [row for row in rows if row.status == status]
     rows.sort(key=lambda row: (STATUS_ORDER.get(row.status, 9), row.number))
+    if not personal:
+        mask = OutcomeMask(batch.kind)
+        for row in rows:
+            row.changes, row.messages = mask.changes(row.changes), mask.messages(row.messages)
     return rows
 
 
-def outcome_page(batch: ImportBatch, *, page: int | str = 1, status: str | None = None) -> Page:
-    return Paginator(outcome_rows(batch, status=status), PAGE_SIZE).get_page(page)
+def outcome_page(batch: ImportBatch, *, personal: bool, page: int | str = 1, status: str | None = None) -> Page:
+    return Paginator(outcome_rows(batch, personal=personal, status=status), PAGE_SIZE).get_page(page)
 
 
 # --- exports in the templates' layout ---------------------------------------------------------
@@ -74,7 +80,7 @@ def branch_rows(queryset: QuerySet[Branch]) -> Iterator[list]:
 def members_for_export(
     user, *, organization: str | None = None, area_path: str | None = None, branch: str | None = None
 ) -> Iterator[list]:
-    """One row per open membership in the user's area; CCCD and phone only for those who may change people."""
+    """One row per open membership in the user's area; personal values only for those who may change people."""
     queryset = Membership.objects.visible_to(user).filter(ended_on__isnull=True)
     if organization:
         queryset = queryset.filter(organization__code=organization)
@@ -86,7 +92,11 @@ def members_for_export(
 
 
 def member_rows(queryset: QuerySet[Membership], *, personal: bool) -> Iterator[list]:
-    """Open memberships in the layout of the members template; CCCD and phone only if ``personal``."""
+    """Open memberships in the layout of the members template; CCCD, phone and Party date only if ``personal``.
+
+    For readers those cells are blank rather than masked: a blank cell leaves the stored value, so
+    that an editor re-importing a reader's export changes nothing either.
+    """
     queryset = queryset.filter(ended_on__isnull=True)
     fields = (
         "person__full_name",
@@ -121,7 +131,7 @@ def member_rows(queryset: QuerySet[Membership], *, personal: bool) -> Iterator[l
             education,
             occupation,
             joined,
-            party,
+            party if personal else None,
             code,
             STATUS_DISPLAY.get(status, status),
             note,

@@ -81,6 +81,21 @@ def check_may_import(user) -> None:
         raise PermissionDenied(_("Your role may not import workbooks."))
 
 
+def check_may_confirm(*, batch: ImportBatch, user) -> None:
+    """Only the user who uploaded a workbook confirms (or discards) its preview, and only within their area.
+
+    The preview is what its uploader checked, against their area and rights: nobody else writes
+    it under their own name, and a batch placed outside the user's area (they moved, or it never
+    was theirs) is not confirmed by them. The rows are then written with the rights this user has
+    now (``confirm_batch``), which may differ from those they had when previewing.
+    """
+    check_may_import(user)
+    if batch.created_by_id != user.pk:
+        raise PermissionDenied(_("Only the person who uploaded this workbook may confirm or discard its import."))
+    if not ImportBatch.objects.visible_to(user).filter(pk=batch.pk).exists():
+        raise PermissionDenied(_("This import lies outside your area."))
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -91,10 +106,10 @@ def sha256(data: bytes) -> str:
 def read_rows(*, kind: str, data: bytes, progress: Progress | None = None) -> list[ParsedRow]:
     """Parse the workbook's rows; raise ``UnreadableWorkbook`` for a file that is not one."""
     check_size(len(data))
-    expected = readers.estimate_rows(data) if progress is not None else 0
 
-    def on_row(number: int) -> None:
+    def on_row(number: int, counted: int | None) -> None:
         if progress is not None:
+            expected = counted if counted is not None else readers.estimate_rows(data)
             progress(_("Reading the workbook"), number, max(expected, number))
 
     return read_table(data, COLUMNS[kind], on_row=on_row).rows
@@ -260,21 +275,23 @@ def _unpack_rows(blob, kind: str) -> list[ParsedRow]:
 def reads_context(*, kind: str, user, today: datetime.date) -> tuple:
     """What a plan depends on besides its rows and its reads: the importing user's scope and the day."""
     area_path = user.area.path if user.area_id else ""
-    return (str(kind), user.pk, str(user.role), user.is_active, area_path, today.isoformat())
+    return (str(kind), user.pk, str(user.role), user.is_active, user.is_superuser, area_path, today.isoformat())
 
 
 def preview_batch(*, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
     """Read the batch's file and record each row's outcome; the batch is then ready to confirm."""
     user = batch.created_by
+    try:
+        check_may_import(user)  # the uploader may have lost the right since (the worker reads later)
+    except PermissionDenied as error:
+        return _fail(batch, str(error))
     batch.state = BatchState.READING
     batch.save(update_fields=["state"])
     try:
         with gc_paused():
             rows = read_rows(kind=batch.kind, data=bytes(batch.file_data), progress=progress)
     except UnreadableWorkbook as error:
-        batch.state, batch.error, batch.file_data = BatchState.FAILED, str(error), None
-        batch.save(update_fields=["state", "error", "file_data"])
-        return batch
+        return _fail(batch, str(error))
     today = timezone.localdate()
     _forget_plan(batch)
     with gc_paused():
@@ -298,6 +315,13 @@ def preview_batch(*, batch: ImportBatch, progress: Progress | None = None) -> Im
     return batch
 
 
+def _fail(batch: ImportBatch, message: str) -> ImportBatch:
+    """The batch cannot be read: keep why, and no longer the file."""
+    batch.state, batch.error, batch.file_data = BatchState.FAILED, message, None
+    batch.save(update_fields=["state", "error", "file_data"])
+    return batch
+
+
 def _save_data_first(batch: ImportBatch) -> None:
     """Save the batch's stored data one field at a time, then the rest (its state last).
 
@@ -309,20 +333,20 @@ def _save_data_first(batch: ImportBatch) -> None:
     batch.save(update_fields=[f.name for f in ImportBatch._meta.concrete_fields if f.name not in (*BLOB_FIELDS, "id")])
 
 
-def _kept_writes(batch: ImportBatch, *, today: datetime.date) -> Writes | None:
-    """The preview's writes, if the queries they rest on still give the same answers."""
+def _kept_writes(batch: ImportBatch, *, user, today: datetime.date) -> Writes | None:
+    """The preview's writes, if the queries they rest on still give the same answers, for this user as they are now."""
     if batch.planned_writes is None or not batch.reads_digest:
         return None
-    context = reads_context(kind=batch.kind, user=batch.created_by, today=today)
+    context = reads_context(kind=batch.kind, user=user, today=today)
     if keep.digest(keep.unpack_reads(batch.reads), context=context) != batch.reads_digest:
         return None
     return keep.unpack_writes(batch.planned_writes)
 
 
-def _plan_again(batch: ImportBatch, *, today: datetime.date, progress: Progress | None) -> Writes:
-    """Plan the kept rows against the data as it is now; refuse if the outcome is not the preview's."""
+def _plan_again(batch: ImportBatch, *, user, today: datetime.date, progress: Progress | None) -> Writes:
+    """Plan the kept rows for the user and the data as they are now; refuse if the outcome is not the preview's."""
     rows = _unpack_rows(batch.parsed_rows, batch.kind)
-    plan = plan_rows(kind=batch.kind, rows=rows, user=batch.created_by, today=today, progress=progress)
+    plan = plan_rows(kind=batch.kind, rows=rows, user=user, today=today, progress=progress)
     shown = [
         [number, status, changes]
         for number, status, _label, _messages, changes in storage.unpack(batch.rows, typed=False)
@@ -335,10 +359,15 @@ def _plan_again(batch: ImportBatch, *, today: datetime.date, progress: Progress 
 def confirm_batch(*, batch: ImportBatch, user, progress: Progress | None = None) -> ImportBatch:
     """Write what the preview showed, in one transaction, or nothing.
 
+    Only the user who uploaded the workbook confirms it (``check_may_confirm``), with the rights
+    they have now: the preview's writes are kept only if the reads they rest on and the user's
+    role, area and activity are what they were; otherwise the rows are planned again for this
+    user, and written only if every row's outcome is still the one the preview showed.
+
     The batch row is claimed first and written again only at the end of the transaction,
     so that the progress (written on a connection of its own) is never blocked by it.
     """
-    check_may_import(user)
+    check_may_confirm(batch=batch, user=user)
     claimed = ImportBatch.objects.filter(
         pk=batch.pk,
         state__in=[BatchState.PREVIEWED, BatchState.IMPORTING],
@@ -359,9 +388,9 @@ def confirm_batch(*, batch: ImportBatch, user, progress: Progress | None = None)
     try:
         with transaction.atomic(), gc_paused():
             bulk.hold_write_lock(batch)
-            writes = _kept_writes(batch, today=today)
+            writes = _kept_writes(batch, user=user, today=today)
             if writes is None:
-                writes = _plan_again(batch, today=today, progress=progress)
+                writes = _plan_again(batch, user=user, today=today, progress=progress)
             _forget_plan(batch)  # free what the preview kept before writing
             changes = _write(writes, user=user, reason=import_reason(batch), progress=progress)
             _finish(batch, changes)
@@ -371,16 +400,24 @@ def confirm_batch(*, batch: ImportBatch, user, progress: Progress | None = None)
     return batch
 
 
-def estimated_rows(data: bytes) -> int:
-    """About how many rows a workbook holds, without parsing it (its first sheet's dimension, or its size)."""
-    return readers.estimate_rows(data)
-
-
 def start_preview(*, batch: ImportBatch) -> bool:
-    """Preview now, or, for a large file, in the task worker. Return whether it went to the worker."""
+    """Preview now, or, for a large file, in the task worker. Return whether it went to the worker.
+
+    The choice rests on the rows the file holds, counted in it (``readers.check_workbook``), not
+    on the dimension it declares; a file that is not a safe workbook, or holds more rows than
+    ``WORKBOOK_MAX_ROWS``, is refused here, before any worker or parser spends time on it.
+    """
     from . import tasks
 
-    if estimated_rows(bytes(batch.file_data)) <= settings.WORKBOOK_BACKGROUND_ROWS:
+    data = bytes(batch.file_data)
+    try:
+        rows = readers.check_workbook(data)
+    except UnreadableWorkbook as error:
+        _fail(batch, str(error))
+        return False
+    if rows is None:  # an old .xls: its size tells
+        rows = readers.estimate_rows(data)
+    if rows <= settings.WORKBOOK_BACKGROUND_ROWS:
         preview_batch(batch=batch)
         return False
     transaction.on_commit(lambda: tasks.preview_import.enqueue(batch.pk))
@@ -391,7 +428,7 @@ def start_confirm(*, batch: ImportBatch, user) -> bool:
     """Import now, or, for many rows, in the task worker. Return whether it went to the worker."""
     from . import tasks
 
-    check_may_import(user)
+    check_may_confirm(batch=batch, user=user)
     if batch.total_rows <= settings.WORKBOOK_BACKGROUND_ROWS:
         confirm_batch(batch=batch, user=user)
         return False
@@ -406,7 +443,8 @@ def start_confirm(*, batch: ImportBatch, user) -> bool:
     return True
 
 
-def discard_batch(*, batch: ImportBatch) -> None:
+def discard_batch(*, batch: ImportBatch, user) -> None:
+    check_may_confirm(batch=batch, user=user)
     if batch.state in (BatchState.PREVIEWED, BatchState.FAILED):
         batch.state = BatchState.DISCARDED
         _forget_plan(batch)

@@ -157,9 +157,16 @@ class Table:
     rows: list[ParsedRow]
 
 
-def read_table(data: bytes, columns: list[Column], *, on_row: Callable[[int], None] | None = None) -> Table:
-    """Find the sheet whose header has the kind's columns and parse its rows (each sheet is read once)."""
-    workbook = open_workbook(data)
+def read_table(
+    data: bytes, columns: list[Column], *, on_row: Callable[[int, int | None], None] | None = None
+) -> Table:
+    """Find the sheet whose header has the kind's columns and parse its rows (each sheet is read once).
+
+    ``on_row(number, rows)`` follows the reading: the Excel row reached, and the rows the
+    workbook's sheets reach as counted before parsing (None for an ``.xls``).
+    """
+    workbook, counted = open_workbook(data)
+    follow = (lambda number: on_row(number, counted)) if on_row is not None else None
     best: tuple[Layout, set[str]] | None = None
     try:
         for index in worksheet_indexes(workbook):
@@ -167,7 +174,7 @@ def read_table(data: bytes, columns: list[Column], *, on_row: Callable[[int], No
             head = list(itertools.islice(rows, HEADER_SCAN_ROWS + 1))
             layout, missing = locate_header(head, columns, workbook.sheet_names[index])
             if layout is not None and not missing:
-                parsed = list(parse_rows(itertools.chain(head, rows), layout, on_row=on_row))
+                parsed = list(parse_rows(itertools.chain(head, rows), layout, on_row=follow))
                 return Table(layout, parsed)
             if layout is not None and (best is None or len(missing) < len(best[1])):
                 best = (layout, missing)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,11 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from areas.models import Area
 from areas.selectors import resolve_code
+from core.body_limit import accepts_body
 
 from . import selectors, services, templates, undo
 from .forms import ExportForm, UploadForm
 from .models import BatchState, ImportKind
 from .plan import Outcome
+from .readers import max_upload_size
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_KINDS = (ImportKind.BRANCHES, ImportKind.MEMBERS)
@@ -33,6 +36,25 @@ def _batch(request, pk):
     return get_object_or_404(selectors.batches_for(request.user), pk=pk)
 
 
+# What a multipart body adds to the file: boundaries, part headers, the kind and the CSRF token.
+UPLOAD_OVERHEAD = 64 * 1024
+
+
+def upload_body_limit() -> int:
+    return max_upload_size() + UPLOAD_OVERHEAD
+
+
+def upload_too_large(request, size: int):
+    """An upload refused unread (``core.body_limit``): the import page again, saying why."""
+    messages.error(
+        request,
+        _("The file is %(size)s; the largest workbook accepted is %(limit)s.")
+        % {"size": filesizeformat(size), "limit": filesizeformat(max_upload_size())},
+    )
+    return redirect("workbooks:import")
+
+
+@accepts_body(upload_body_limit, refuse=upload_too_large)
 def import_page(request):
     may_import = request.user.can_edit
     if request.method == "POST":
@@ -62,13 +84,22 @@ def import_page(request):
 def batch_page(request, pk):
     batch = _batch(request, pk)
     status = request.GET.get("status") if request.GET.get("status") in Outcome.values else None
-    page = selectors.outcome_page(batch, page=request.GET.get("page", 1), status=status) if batch.rows else None
+    # Whoever sees a batch holds its area: if they may change data there, they may see its people's numbers.
+    personal = request.user.can_edit
+    page = (
+        selectors.outcome_page(batch, personal=personal, page=request.GET.get("page", 1), status=status)
+        if batch.rows
+        else None
+    )
+    # Only the uploader confirms or discards a preview (services.check_may_confirm).
+    uploader = request.user.can_edit and batch.created_by_id == request.user.pk
     context = {
         "batch": batch,
         "page": page,
         "status": status,
         "statuses": Outcome.choices,
-        "may_confirm": batch.state == BatchState.PREVIEWED and not batch.refused_count and request.user.can_edit,
+        "may_confirm": batch.state == BatchState.PREVIEWED and not batch.refused_count and uploader,
+        "may_discard": batch.state == BatchState.PREVIEWED and uploader,
         "may_undo": batch.state == BatchState.IMPORTED and request.user.sees_everything,
         "breadcrumbs": [
             {"label": _("Excel import"), "url": reverse("workbooks:import")},
@@ -97,6 +128,7 @@ def batch_progress(request, pk):
 
 @require_POST
 def batch_confirm(request, pk):
+    """A batch outside the user's area answers 404; one inside it that someone else uploaded, 403."""
     batch = _batch(request, pk)
     if not request.user.can_edit:
         raise PermissionDenied
@@ -115,7 +147,7 @@ def batch_discard(request, pk):
     batch = _batch(request, pk)
     if not request.user.can_edit:
         raise PermissionDenied
-    services.discard_batch(batch=batch)
+    services.discard_batch(batch=batch, user=request.user)
     return redirect("workbooks:import")
 
 
@@ -137,7 +169,8 @@ def batch_outcome(request, pk):
     if not batch.rows:
         raise Http404
     labels = {value: str(label) for value, label in Outcome.choices}
-    rows = [[r.number, r.status, r.label, r.messages, r.changes] for r in selectors.outcome_rows(batch)]
+    outcome = selectors.outcome_rows(batch, personal=request.user.can_edit)
+    rows = [[r.number, r.status, r.label, r.messages, r.changes] for r in outcome]
     content = templates.outcome_workbook(rows, status_labels=labels)
     return xlsx_response(content, f"ket-qua-nhap-{batch.pk}.xlsx")
 
