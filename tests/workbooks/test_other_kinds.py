@@ -70,3 +70,23 @@ def test_two_heads_at_once_are_refused(world, tmp_path):
     assert Officer.objects.get().end_on == datetime.date(2023, 12, 31)
     code, output = run_import(tmp_path, "officers", data, user=world.staff_a)
     assert (code, output["created"]) == (0, 1), output
+
+
+def test_staff_cannot_change_a_submitted_rating_through_a_workbook(world, tmp_path):
+    submitted = factories.rating(world.doan_a1, year=2024, grade_code="good", state="submitted")
+    changed = workbook(["Mã chi", "Năm", "Xếp loại"], [[world.doan_a1.code, 2024, "Yếu kém"]])
+    code, output = run_import(tmp_path, "ratings", changed, user=world.staff_a)
+    assert code == 1 and output["errors"][0]["column"] == "Xếp loại"
+    submitted.refresh_from_db()
+    assert (submitted.grade.code, submitted.state) == ("good", "submitted")
+    # The same values again change nothing and are not refused.
+    same = workbook(["Mã chi", "Năm", "Xếp loại"], [[world.doan_a1.code, 2024, "Khá"]])
+    assert run_import(tmp_path, "ratings", same, user=world.staff_a)[0] == 0
+
+
+def test_staff_still_change_a_draft_through_a_workbook(world, tmp_path):
+    draft = factories.rating(world.doan_a1, year=2024, grade_code="good", state="draft")
+    changed = workbook(["Mã chi", "Năm", "Xếp loại"], [[world.doan_a1.code, 2024, "Yếu kém"]])
+    assert run_import(tmp_path, "ratings", changed, user=world.staff_a)[0] == 0
+    draft.refresh_from_db()
+    assert (draft.grade.code, draft.state) == ("weak", "submitted")

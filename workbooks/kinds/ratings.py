@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ratings.models import BranchRating, Grade, RatingState, SchemeAssignment
 
@@ -14,6 +15,14 @@ from ..models import ImportKind
 from ..plan import Outcome, display
 from ..values import match_key
 from .base import Planner, chunks
+
+# Why district and commune staff may not change a rating that is no longer a draft.
+LOCKED_FOR_STAFF = {
+    RatingState.SUBMITTED: gettext_lazy(
+        "This rating has been submitted and awaits approval; it can be changed once the province sends it back."
+    ),
+    RatingState.APPROVED: gettext_lazy("This rating has been approved; it can no longer be changed."),
+}
 
 
 class RatingPlanner(Planner):
@@ -93,17 +102,16 @@ class RatingPlanner(Planner):
                 if key_ in values:
                     new[key_] = values[key_]
             differs = [k for k, v in new.items() if getattr(rating, k) != v]
-            if rating.state == RatingState.APPROVED and not self.user.can_approve:
+            # As on the pages: staff change drafts only; a submitted rating waits for an approver.
+            if rating.state != RatingState.DRAFT and not self.user.can_approve:
                 if differs:
-                    result.refuse(
-                        self.header("grade"), _("This rating has been approved; it can no longer be changed.")
-                    )
+                    result.refuse(self.header("grade"), str(LOCKED_FOR_STAFF[rating.state]))
                 continue
             if rating.state != state and rating.state != RatingState.APPROVED:
                 new.update(state=state, submitted_at=rating.submitted_at or now)
                 if state == RatingState.APPROVED:
                     new.update(approved_at=now, approved_by_id=self.user.pk)
-                result.changes.append(["", rating.get_state_display(), RatingState(state).label])
+                result.changes.append(["", str(rating.get_state_display()), str(RatingState(state).label)])
             for k in differs:
                 before, after = getattr(rating, k), new[k]
                 if k == "grade_id":
