@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReferenceAdmin, ScopedAdmin, may_edit_reference
@@ -15,12 +16,15 @@ class AreaFilter(admin.SimpleListFilter):
     """The districts and communes inside the user's scope; filters by the model's scope path.
 
     The choices cost one query. For a scope too wide to list every commune (a whole
-    country for an administrator), it falls back to provinces and districts.
+    country for an administrator), it falls back to provinces and districts. A province
+    holds a hundred communes or more, so the filter is a box to type a name or code in
+    (``admin/area_filter.html``), not a column of links.
     """
 
     title = _("area")
     parameter_name = "in_area"
     max_choices = 500
+    template = "admin/area_filter.html"
 
     def lookups(self, request, model_admin):
         levels = [AreaLevel.DISTRICT, AreaLevel.COMMUNE]
@@ -28,14 +32,31 @@ class AreaFilter(admin.SimpleListFilter):
             levels.insert(0, AreaLevel.PROVINCE)
         # Units in force only: what sat in an ended unit is in its successor now.
         base = Area.objects.visible_to(request.user).filter(valid_to__isnull=True)
-        base = base.only("path", "level", "unit_type", "name").order_by("path")
+        base = base.select_related("parent").only(
+            "path", "level", "unit_type", "name", "code", "parent__unit_type", "parent__name"
+        )
+        base = base.order_by("path")
         if request.user.area_id is not None:
             base = base.exclude(pk=request.user.area_id)
         areas = list(base.filter(level__in=levels)[: self.max_choices + 1])
         if len(areas) > self.max_choices:
             areas = list(base.filter(level__in=[AreaLevel.PROVINCE, AreaLevel.DISTRICT])[: self.max_choices])
+        # What the box matches as the user types: the name, the code and the unit above,
+        # so that the many "Xã Tân Phú" are told apart.
+        self.search_labels = {
+            area.path: " · ".join(
+                part for part in (f"{area.full_name} ({area.code})", area.parent and area.parent.full_name) if part
+            )
+            for area in areas
+        }
         top = min((area.path.count("/") for area in areas), default=0)
         return [(area.path, "— " * (area.path.count("/") - top) + area.full_name) for area in areas]
+
+    def choices(self, changelist):
+        choices = super().choices(changelist)
+        yield next(choices)  # all areas
+        for choice, (path, _label) in zip(choices, self.lookup_choices, strict=True):
+            yield {**choice, "search_label": self.search_labels[path]}
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -88,7 +109,10 @@ class AreaAdmin(WorkbookAdminMixin, ScopedAdmin):
 
     @admin.display(description=_("in force until"))
     def last_day(self, obj):
-        return obj.last_day
+        # Formatted here: the change form shows what a method returns as it is ("None", 2025-06-30).
+        if obj.last_day is None:
+            return self.get_empty_value_display()
+        return formats.date_format(obj.last_day, "SHORT_DATE_FORMAT")
 
     def get_readonly_fields(self, request, obj=None):
         # Dates in force come from reorganisations (reorganize_areas), not from this form.

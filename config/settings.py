@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "meetings",
     "reports",
     "django_tasks",
-    "django_tasks_db",
+    "workbooks.apps.BackgroundTasksConfig",  # django_tasks_db
     "workbooks",
     "demo",
 ]
