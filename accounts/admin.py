@@ -29,7 +29,7 @@ class _RoleAreaFormMixin:
 class UserCreateForm(_RoleAreaFormMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
-        fields = ("username", "role", "area")
+        fields = ("username", "role", "area", "full_name", "position")
 
 
 class UserEditForm(_RoleAreaFormMixin, UserChangeForm):
@@ -57,7 +57,13 @@ class UserAdmin(ReferenceAdmin, DjangoUserAdmin):
                 ),
             },
         ),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (
+            _("Personal info"),
+            {
+                "fields": ("full_name", "position", "first_name", "last_name", "email"),
+                "description": _("The full name and the position sign the reports and lists the user prints."),
+            },
+        ),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -66,14 +72,23 @@ class UserAdmin(ReferenceAdmin, DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": ("username", "usable_password", "password1", "password2", "role", "area"),
+                "fields": (
+                    "username",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                    "role",
+                    "area",
+                    "full_name",
+                    "position",
+                ),
             },
         ),
     )
-    list_display = ("username", "full_name", "role", "area", "is_active", "last_login")
+    list_display = ("username", "name", "position", "role", "area", "is_active", "last_login")
     list_select_related = ("area",)
     list_filter = ("role", AreaFilter, "is_active")
-    search_fields = ("username", "first_name", "last_name", "email")
+    search_fields = ("username", "full_name", "position", "first_name", "last_name", "email")
     autocomplete_fields = ("area",)
     # Accounts work on units in force (a district ended with the 2025 reform).
     picker_filters = {"area": Q(valid_to__isnull=True)}
@@ -81,9 +96,9 @@ class UserAdmin(ReferenceAdmin, DjangoUserAdmin):
     filter_horizontal = ()
     readonly_fields = ("last_login", "date_joined")
 
-    @admin.display(description=_("name"), ordering="last_name")
-    def full_name(self, obj):
-        return obj.get_full_name()
+    @admin.display(description=_("name"), ordering="full_name")
+    def name(self, obj):
+        return obj.signature_name
 
     def save_model(self, request, obj, form, change):
         if not change:

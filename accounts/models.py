@@ -39,6 +39,13 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("The user sees and changes only what lies in this area."),
     )
+    # The name and position that sign the documents the user prints or downloads.
+    full_name = models.CharField(
+        _("full name"), max_length=100, blank=True, help_text=_("As it is signed: “Nguyễn Thị Thu Hà”.")
+    )
+    position = models.CharField(
+        _("position"), max_length=150, blank=True, help_text=_("For example “Phó Bí thư Đoàn xã Thanh Bình”.")
+    )
 
     objects = ScopedUserManager()
     # Role and area changes are recorded; the password hash and login times are not.
@@ -59,6 +66,11 @@ class User(AbstractUser):
     @classmethod
     def scope_q(cls, path: str) -> Q:
         return Q(area__path__startswith=path)
+
+    @property
+    def signature_name(self) -> str:
+        """The name that signs the user's documents: the full name, else first and last name, else the login."""
+        return self.full_name.strip() or self.get_full_name() or self.get_username()
 
     @property
     def has_role(self) -> bool:

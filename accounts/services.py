@@ -67,8 +67,18 @@ def generate_password(user: User | None = None, length: int = 16) -> str:
 
 
 @transaction.atomic
-def create_user(*, username: str, role: str, area_code: str | None, password: str | None = None) -> tuple[User, str]:
+def create_user(
+    *,
+    username: str,
+    role: str,
+    area_code: str | None,
+    password: str | None = None,
+    full_name: str = "",
+    position: str = "",
+) -> tuple[User, str]:
     """Create an account able to use the admin; return it with its password (generated when not given).
+
+    ``full_name`` and ``position`` sign the documents the user prints or downloads.
 
     Raises ``ValidationError`` (and creates nothing) on an unknown area code, an area of
     the wrong level for the role, a username already taken or a weak password.
@@ -90,6 +100,8 @@ def create_user(*, username: str, role: str, area_code: str | None, password: st
         username=username,
         role=role,
         area=area,
+        full_name=full_name,
+        position=position,
         is_staff=True,
         is_superuser=role == Role.ADMIN,
     )

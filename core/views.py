@@ -1,13 +1,15 @@
-"""Helpers every page uses: who may change data, pagination, services' errors on forms."""
+"""Helpers every page uses: who may change data, pagination, services' errors on forms, downloads."""
 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.http import HttpResponse
 
 from core.forms import add_service_error
 
 PAGE_SIZE = 50
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def require_editor(user) -> None:
@@ -62,3 +64,10 @@ def run_service(form, call):
     except ValidationError as error:
         add_service_error(form, error)
         return None
+
+
+def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file to download (``filename`` is ASCII: codes and dates)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

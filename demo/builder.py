@@ -65,6 +65,14 @@ ACCOUNTS_AFTER_REFORM = [
     ("xa30154", Role.COMMUNE, "30154"),  # Xã Tân Long (2025); 30154 was Xã Tân Bình before
 ]
 APPROVER = f"tinh{NEW_PROVINCE}"
+# The full name and position that sign each demo account's printed reports and lists.
+SIGNERS = {
+    "quantri": ("Trần Minh Tuấn", "Chuyên viên Văn phòng Tỉnh Đoàn Đồng Tháp"),
+    f"tinh{NEW_PROVINCE}": ("Nguyễn Thị Thu Hà", "Phó Trưởng Ban Tổ chức Tỉnh Đoàn Đồng Tháp"),
+    "huyen874": ("Lê Hoàng Phúc", "Phó Bí thư Huyện Đoàn Thanh Bình"),
+    "xa30130": ("Phạm Thị Ngọc Hân", "Phó Bí thư Đoàn xã Thanh Bình"),
+    "xa30154": ("Võ Thanh Tâm", "Bí thư Đoàn xã Tân Long"),
+}
 BATCH = 500
 CHANGE_REASON = "seed_demo"
 # Monthly allowances in đồng: (role, amount from 2020, amount from 2025).
@@ -321,7 +329,15 @@ class DemoBuilder:
         existing = set(User.objects.filter(username__in=[w[0] for w in wanted]).values_list("username", flat=True))
         for username, role, area_code in wanted:
             if username not in existing:
-                create_user(username=username, role=role, area_code=area_code, password=PASSWORD)
+                full_name, position = SIGNERS.get(username, ("", ""))
+                create_user(
+                    username=username,
+                    role=role,
+                    area_code=area_code,
+                    password=PASSWORD,
+                    full_name=full_name,
+                    position=position,
+                )
         return [DemoAccount(username, role, "", username not in existing) for username, role, _area in wanted]
 
     @staticmethod

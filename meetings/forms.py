@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin, VersionedFormMixin
+from core.forms import DateField, StyledFormMixin, VersionedFormMixin
 
 from .models import CadreVisit, Meeting
 
@@ -38,3 +38,9 @@ class VisitForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         if cleaned.get("reported_on") and not cleaned.get("quality"):
             self.add_error("quality", _("A filed report needs the quality of the meeting."))
         return cleaned
+
+
+class RollDateForm(StyledFormMixin, forms.Form):
+    """The date of a branch's roll (today when left blank)."""
+
+    on = DateField(label=_("Roll on"), required=False)

@@ -1,10 +1,12 @@
-"""Reads for the meeting pages: a branch's log, and what is missing in a month."""
+"""Reads for the meeting pages: a branch's log and its roll on a date, and what is missing in a month."""
 
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from branches.models import Branch
+from members.models import MembershipPeriod
+from members.selectors import periods_on
 
 from .models import CadreVisit, Meeting
 
@@ -18,6 +20,22 @@ def branch_meetings(*, branch: Branch, year: int) -> QuerySet[Meeting]:
         )
         .order_by("-held_on", "-pk")
     )
+
+
+def branch_roll(*, branch: Branch, on: datetime.date) -> QuerySet[MembershipPeriod]:
+    """The branch's members on the date, whatever their status that day, in the Vietnamese order of names."""
+    return (
+        periods_on(on)
+        .filter(branch=branch)
+        .select_related("person", "membership")
+        .order_by("person__sort_key", "person_id", "pk")
+    )
+
+
+def roll_status_counts(*, branch: Branch, on: datetime.date) -> dict[str, int]:
+    """Members of the branch on the date by status (present, away, stopped), counted in the database."""
+    rows = periods_on(on).filter(branch=branch).values("status").annotate(count=Count("pk")).order_by()
+    return {row["status"]: row["count"] for row in rows}
 
 
 def active_during(first: datetime.date, end: datetime.date) -> Q:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("branches/<int:pk>/", views.branch_log, name="branch_log"),
     path("branches/<int:pk>/add/", views.meeting_add, name="add"),
     path("branches/<int:pk>/roll/", views.roll, name="roll"),
+    path("branches/<int:pk>/members/", views.roll_sheet, name="roll_sheet"),
     path("<int:pk>/", views.meeting_detail, name="meeting"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/visits/add/", views.visit_add, name="visit_add"),

@@ -1,29 +1,53 @@
-"""Meeting pages: the month's overview, a branch's log, a meeting with its cadre visits and their reports."""
+"""Meeting pages: the month's overview, a branch's log and roll (printed and downloaded as documents),
+a meeting with its cadre visits and their reports."""
 
 import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from branches.documents import branch_letterhead
 from branches.models import Branch
 from core.forms import DateField
 from core.navigation import area_breadcrumbs
-from core.views import next_month, paginate, parse_month, parse_year, query_without, require_editor, run_service
+from core.views import (
+    XLSX_TYPE,
+    attachment,
+    next_month,
+    paginate,
+    parse_month,
+    parse_year,
+    query_without,
+    require_editor,
+    run_service,
+)
+from members.models import MembershipStatus
 
-from . import selectors, services
-from .forms import MeetingForm, VisitForm
+from . import exports, selectors, services
+from .forms import MeetingForm, RollDateForm, VisitForm
 from .models import CadreVisit, Meeting
 
 MEETING_FIELDS = ("held_on", "kind", "chaired_by", "members_present", "content", "second_on_the_day")
 
 
 def _branch(request, pk: int) -> Branch:
-    return get_object_or_404(Branch.objects.visible_to(request.user).select_related("area", "organization"), pk=pk)
+    return get_object_or_404(
+        Branch.objects.visible_to(request.user).select_related("area__parent", "organization"), pk=pk
+    )
+
+
+def _wants_xlsx(request) -> bool:
+    """``?format=xlsx`` downloads the page as a document; any other format is not there."""
+    output = request.GET.get("format", "")
+    if output not in ("", "html", "xlsx"):
+        raise Http404
+    return output == "xlsx"
 
 
 def _meeting(request, pk: int) -> Meeting:
@@ -67,14 +91,50 @@ def overview(request):
 
 def branch_log(request, pk: int):
     branch = _branch(request, pk)
-    year = parse_year(request.GET.get("year"), default=timezone.localdate().year)
+    today = timezone.localdate()
+    year = parse_year(request.GET.get("year"), default=today.year)
+    meetings = list(selectors.branch_meetings(branch=branch, year=year))
+    letterhead = branch_letterhead(branch=branch, user=request.user, today=today)
+    if _wants_xlsx(request):
+        content = exports.meeting_log_xlsx(branch=branch, year=year, meetings=meetings, letterhead=letterhead)
+        return attachment(content, XLSX_TYPE, f"meetings-{branch.code}-{year}.xlsx")
     context = {
         "branch": branch,
         "year": year,
-        "meetings": list(selectors.branch_meetings(branch=branch, year=year)),
+        "meetings": meetings,
+        "letterhead": letterhead,
         "breadcrumbs": _crumbs(branch, request.user),
     }
     return render(request, "meetings/branch_log.html", context)
+
+
+@require_GET
+def roll_sheet(request, pk: int):
+    """The branch's members on a date (today by default), to print or download."""
+    branch = _branch(request, pk)
+    today = timezone.localdate()
+    form = RollDateForm(request.GET)
+    on = (form.cleaned_data["on"] if form.is_valid() else None) or today
+    periods = list(selectors.branch_roll(branch=branch, on=on))
+    counts = selectors.roll_status_counts(branch=branch, on=on)
+    letterhead = branch_letterhead(branch=branch, user=request.user, today=today)
+    if _wants_xlsx(request):
+        content = exports.roll_xlsx(branch=branch, on=on, periods=periods, counts=counts, letterhead=letterhead)
+        return attachment(content, XLSX_TYPE, f"roll-{branch.code}-{on.isoformat()}.xlsx")
+    crumbs = _crumbs(branch, request.user)[:-1]
+    crumbs.append({"label": _("Roll"), "url": reverse("meetings:roll_sheet", args=[branch.pk])})
+    context = {
+        "branch": branch,
+        "form": form,
+        "on": on,
+        "periods": periods,
+        "counts": [(status.label, counts.get(status.value, 0)) for status in MembershipStatus],
+        "total": sum(counts.values()),
+        "place": exports.branch_place(branch),
+        "letterhead": letterhead,
+        "breadcrumbs": crumbs,
+    }
+    return render(request, "meetings/roll_sheet.html", context)
 
 
 def meeting_add(request, pk: int):

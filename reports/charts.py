@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
-from .figures import percent
+from core.figures import percent
+
 from .selectors import Report
 
 

@@ -14,9 +14,9 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from areas.models import Area
+from core.figures import percent
 
 from . import selectors
-from .figures import percent
 from .forms import last_month, last_rated_year
 from .selectors import Report
 

@@ -14,12 +14,12 @@ from django.utils import timezone
 from areas.models import Area, AreaLevel, in_force_q
 from areas.selectors import holder_now, nearest_day
 from branches.models import AllowanceRate, Officer, OfficerRole, Organization
+from core.figures import percent
 from meetings.models import CadreVisit, Meeting
 from members.models import EndReason, Membership, MembershipPeriod, MembershipStatus, TargetPopulation
 from members.selectors import in_force_on
 from ratings.models import BranchRating, Grade, RatingState, SchemeAssignment
 
-from .figures import percent
 from .grouping import BranchIndex, RowHeader, Tally, Units, placed_on, row_headers, row_key
 
 

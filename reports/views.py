@@ -5,7 +5,7 @@ period, a selector computes the report in a fixed number of queries, and the pag
 the .xlsx or the CSV draws it.
 """
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET
 
 from areas.models import Area
 from areas.selectors import ancestors_on, holder_now, predecessors
+from branches import documents
 from branches.models import OfficerRole
 from core.navigation import area_breadcrumbs
-from core.views import query_without
+from core.views import XLSX_TYPE, attachment, query_without
 
 from . import headlines
 from .charts import chart_for
@@ -27,7 +28,6 @@ from .tables import report_table
 
 # The branches without a meeting listed on the meetings page; the count shows the rest.
 WITHOUT_MEETING_LIMIT = 100
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CARRIED_OVER = ("area", "format")  # parameters a link to another area or format replaces
 
 
@@ -80,9 +80,9 @@ def report_page(request, kind: str, key: str | None = None):
         other_units=_other_units(request.user, area, report, kind, carry_query),
     )
     if output == "csv":
-        return _download(report_csv(report).encode("utf-8"), "text/csv; charset=utf-8", download_name(report, "csv"))
+        return attachment(report_csv(report).encode("utf-8"), "text/csv; charset=utf-8", download_name(report, "csv"))
     if output == "xlsx":
-        return _download(report_xlsx(report, user=request.user), XLSX_TYPE, download_name(report, "xlsx"))
+        return attachment(report_xlsx(report, user=request.user), XLSX_TYPE, download_name(report, "xlsx"))
 
     context.update(
         report=report,
@@ -91,6 +91,9 @@ def report_page(request, kind: str, key: str | None = None):
         period=period_label(report),
         organization=organization_label(report),
         heading=report_title(report),
+        letterhead=documents.letterhead(
+            area=area, organization=report.organization, user=request.user, today=timezone.localdate()
+        ),
     )
     if kind == "meetings":
         without = report.extra["branches_without_meeting"].select_related("area__parent")
@@ -101,12 +104,6 @@ def report_page(request, kind: str, key: str | None = None):
             {"role": OfficerRole(role).label, "amount": amount} for role, amount in report.extra["rates"].items()
         ]
     return render(request, f"reports/{kind}.html", context)
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _breadcrumbs(request, kind: str, area, query: str, ancestors=None) -> list[dict]:

@@ -1,5 +1,5 @@
 /* Draws the chart of a report page from the data passed with json_script, and wires the
-   print button and the period filter. Numbers follow the page language (531.467; 58,64%). */
+   period filter (print.js prints it). Numbers follow the page language (531.467; 58,64%). */
 (function () {
   "use strict";
 
@@ -97,9 +97,6 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("canvas[data-chart]").forEach(drawChart);
-    document.querySelectorAll("[data-action='print']").forEach(function (button) {
-      button.addEventListener("click", function () { window.print(); });
-    });
     wirePeriodFilter();
   });
 })();

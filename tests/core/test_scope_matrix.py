@@ -176,6 +176,9 @@ OBJECT_PAGES = [
     Page("meetings:edit", _pk("meeting"), editors_only=True),
     Page("meetings:visit_add", _pk("meeting"), editors_only=True),
     Page("meetings:visit_edit", _pk("visit"), editors_only=True),
+    Page("meetings:branch_log", _pk("branch"), query=lambda side: {"format": "xlsx"}, label="meetings:branch_log-xlsx"),
+    Page("meetings:roll_sheet", _pk("branch"), query=lambda side: {"on": "10/03/2024"}),
+    Page("meetings:roll_sheet", _pk("branch"), query=lambda side: {"format": "xlsx"}, label="meetings:roll_sheet-xlsx"),
     # branches and areas
     Page("branches:area", _key("commune")),
     Page("branches:area", _key("hamlet"), label="branches:area-hamlet"),

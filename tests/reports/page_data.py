@@ -197,3 +197,37 @@ def vietnamese_number(text: str) -> Decimal | None:
         return None
     assert re.fullmatch(r"-?\d{1,3}(\.\d{3})*(,\d+)?", text), f"not a Vietnamese number: {text!r}"
     return Decimal(text.replace(".", "").replace(",", "."))
+
+
+class ElementParser(HTMLParser):
+    """The classes of the element with a data-testid, and the lines of text inside it."""
+
+    VOID = {"br", "img", "input", "hr", "meta", "link"}
+
+    def __init__(self, testid: str):
+        super().__init__()
+        self.testid, self.depth, self.classes, self.texts = testid, 0, None, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        if self.depth:
+            self.depth += 1
+        elif dict(attrs).get("data-testid") == self.testid and self.classes is None:
+            self.depth, self.classes = 1, dict(attrs).get("class", "").split()
+
+    def handle_endtag(self, tag):
+        if self.depth and tag not in self.VOID:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth and data.strip():
+            self.texts.append(data.strip())
+
+
+def element_texts(html: str, testid: str) -> tuple[list[str], list[str]]:
+    """The classes of the element with that data-testid (the first), and its lines of text."""
+    parser = ElementParser(testid)
+    parser.feed(html)
+    assert parser.classes is not None, f"no {testid} on the page"
+    return parser.classes, parser.texts

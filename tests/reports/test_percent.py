@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports.figures import percent
+from core.figures import percent
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""``manage.py add_user USERNAME --role ROLE --area CODE [--password P]``: create an account."""
+"""``manage.py add_user USERNAME --role ROLE --area CODE [--password P] [--full-name N] [--position P]``."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -28,12 +28,21 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--area", dest="area_code", metavar="CODE", help=_("The code of the area."))
         parser.add_argument("--password", help=_("The password; generated when omitted."))
+        parser.add_argument("--full-name", default="", help=_("The full name that signs the user's documents."))
+        parser.add_argument("--position", default="", help=_("The position printed under the full name."))
 
-    def handle(self, *args, username, role, area_code, password, **options):
+    def handle(self, *args, username, role, area_code, password, full_name, position, **options):
         if role != Role.ADMIN and not area_code:
             raise CommandError(_("--area is required for the role %(role)s.") % {"role": role})
         try:
-            user, password_used = create_user(username=username, role=role, area_code=area_code, password=password)
+            user, password_used = create_user(
+                username=username,
+                role=role,
+                area_code=area_code,
+                password=password,
+                full_name=full_name,
+                position=position,
+            )
         except ValidationError as error:
             raise CommandError(" ".join(_messages(error))) from error
 

@@ -1,4 +1,4 @@
-"""Shared arithmetic of the reports."""
+"""Shared arithmetic of the reports and the documents (a meeting log's attendance)."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
