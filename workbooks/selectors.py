@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from branches.models import Branch
+from areas.models import Area, AreaLevel
+from branches.models import Branch, Organization
 from members.models import Membership
 
 from . import storage
@@ -54,6 +56,39 @@ def outcome_rows(batch: ImportBatch, *, personal: bool, status: str | None = Non
 
 def outcome_page(batch: ImportBatch, *, personal: bool, page: int | str = 1, status: str | None = None) -> Page:
     return Paginator(outcome_rows(batch, personal=personal, status=status), PAGE_SIZE).get_page(page)
+
+
+# --- what an export may be limited to ---------------------------------------------------------
+
+
+def export_organizations(user) -> QuerySet[Organization]:
+    """The organizations that have open branches the user sees."""
+    branches = Branch.objects.visible_to(user).filter(organization=OuterRef("pk"), dissolved_on__isnull=True)
+    return Organization.objects.filter(Exists(branches)).order_by("sort_order", "code")
+
+
+def export_areas(user, *, on: datetime.date) -> QuerySet[Area]:
+    """The areas the user sees that are in force on ``on``, down to the communes (not the hamlets), in tree order.
+
+    Someone who sees the whole country is offered the provinces that hold branches and what lies in them.
+    """
+    areas = Area.objects.visible_to(user).in_force_on(on).exclude(level=AreaLevel.HAMLET)
+    if user.sees_everything:
+        holding = Branch.objects.filter(area__path__startswith=OuterRef("path"))
+        provinces = list(areas.filter(Exists(holding), level=AreaLevel.PROVINCE).values_list("path", flat=True))
+        within = Q()
+        for path in provinces:
+            within |= Q(path__startswith=path)
+        areas = areas.filter(within) if provinces else areas.none()
+    return areas.order_by("path")
+
+
+def names_above(user, areas: QuerySet[Area]) -> dict[str, str]:
+    """By path, the names of the units the ``areas`` lie in, those above the user's own area included (one query)."""
+    units = areas.filter(level__in=(AreaLevel.PROVINCE, AreaLevel.DISTRICT))
+    if user.area_id is not None:
+        units = units | Area.objects.filter(path__in=user.area.ancestor_paths())
+    return {area.path: area.full_name for area in units.only("path", "unit_type", "name")}
 
 
 # --- exports in the templates' layout ---------------------------------------------------------

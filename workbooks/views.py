@@ -12,8 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from areas.models import Area
-from areas.selectors import resolve_code
 from core.body_limit import accepts_body
 
 from . import selectors, services, templates, undo
@@ -54,13 +52,31 @@ def upload_too_large(request, size: int):
     return redirect("workbooks:import")
 
 
+def asked_kind(request) -> str | None:
+    """The kind a link asks the upload form for (``?kind=members``), if it is one."""
+    kind = request.GET.get("kind")
+    return kind if kind in ImportKind.values else None
+
+
+def render_import_page(request, *, form: UploadForm, export_form: ExportForm | None = None, status: int = 200):
+    context = {
+        "form": form,
+        "export_form": export_form or ExportForm(user=request.user, today=timezone.localdate()),
+        "may_import": request.user.can_edit,
+        "kinds": ImportKind.choices,
+        "export_kinds": [(kind, ImportKind(kind).label) for kind in EXPORT_KINDS],
+        "batches": selectors.batches_for(request.user)[:20],
+        "breadcrumbs": [{"label": _("Excel import"), "url": ""}],
+    }
+    return render(request, "workbooks/import.html", context, status=status)
+
+
 @accepts_body(upload_body_limit, refuse=upload_too_large)
 def import_page(request):
-    may_import = request.user.can_edit
     if request.method == "POST":
-        if not may_import:
+        if not request.user.can_edit:
             raise PermissionDenied
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, focus_file=True)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             batch = services.create_batch(
@@ -69,16 +85,9 @@ def import_page(request):
             services.start_preview(batch=batch)
             return redirect("workbooks:batch", pk=batch.pk)
     else:
-        form = UploadForm(initial={"kind": request.GET.get("kind", ImportKind.MEMBERS)})
-    context = {
-        "form": form,
-        "may_import": may_import,
-        "kinds": ImportKind.choices,
-        "export_kinds": [(kind, ImportKind(kind).label) for kind in EXPORT_KINDS],
-        "batches": selectors.batches_for(request.user)[:20],
-        "breadcrumbs": [{"label": _("Excel import"), "url": ""}],
-    }
-    return render(request, "workbooks/import.html", context)
+        kind = asked_kind(request)
+        form = UploadForm(initial={"kind": kind or ImportKind.MEMBERS}, focus_file=kind is not None)
+    return render_import_page(request, form=form)
 
 
 def batch_page(request, pk):
@@ -93,8 +102,14 @@ def batch_page(request, pk):
     )
     # Only the uploader confirms or discards a preview (services.check_may_confirm).
     uploader = request.user.can_edit and batch.created_by_id == request.user.pk
+    refused = batch.state == BatchState.PREVIEWED and bool(batch.refused_count)
+    failed = batch.state == BatchState.FAILED
     context = {
         "batch": batch,
+        "refused": refused,
+        "failed": failed,
+        # A refused or unreadable file: one click back to the upload form, the same kind chosen.
+        "upload_again": request.user.can_edit and (refused or failed),
         "page": page,
         "status": status,
         "statuses": Outcome.choices,
@@ -186,21 +201,19 @@ def template_download(request, kind):
 def export(request, kind):
     if kind not in EXPORT_KINDS:
         raise Http404
-    form = ExportForm(request.GET)
-    form.is_valid()
+    form = ExportForm(request.GET, user=request.user, today=timezone.localdate())
+    if not form.is_valid():
+        # An area or organization the lists do not offer: the page again saying so, and no file.
+        upload = UploadForm(initial={"kind": ImportKind.MEMBERS})
+        return render_import_page(request, form=upload, export_form=form, status=404)
     data = form.cleaned_data
-    area_path = None
-    if data.get("area"):
-        # A code is read in today's units (30130 is Xã Thanh Bình since the 2025 reform).
-        area = resolve_code(data["area"], on=timezone.localdate(), areas=Area.objects.visible_to(request.user))
-        if area is None:
-            raise Http404
-        area_path = area.path
+    organization = data["organization"].code if data["organization"] else None
+    area_path = data["area"].path if data["area"] else None
     if kind == ImportKind.BRANCHES:
-        rows = selectors.branches_for_export(request.user, organization=data.get("organization"), area_path=area_path)
+        rows = selectors.branches_for_export(request.user, organization=organization, area_path=area_path)
     else:
         rows = selectors.members_for_export(
-            request.user, organization=data.get("organization"), area_path=area_path, branch=data.get("branch")
+            request.user, organization=organization, area_path=area_path, branch=data["branch"]
         )
     content = templates.write_workbook(kind, rows)
     return xlsx_response(content, f"{kind}-{timezone.localdate():%Y%m%d}.xlsx")
