@@ -69,7 +69,7 @@ PROFILES = {
 PROFILE_NAMES = list(PROFILES)
 PROFILE_WEIGHTS = [p.weight for p in PROFILES.values()]
 
-# Yearly-ish chances of each event over a membership's years in 2019-2026.
+# Yearly-ish chances of each event over a membership's years, from HISTORY_START to today.
 EVENT_CHANCES = {
     "DOAN": {"away": 0.20, "stop": 0.07, "resign": 0.01, "remove": 0.01, "party": 0.07},
     "HND": {"away": 0.07, "stop": 0.04, "resign": 0.025, "remove": 0.01, "party": 0.03},
@@ -197,12 +197,13 @@ class PeopleSimulator:
         religion = weighted(rng, vocab.RELIGIONS)
         education = weighted(rng, vocab.EDUCATION_YOUNG if birth.year >= 1980 else vocab.EDUCATION_OLD)
         occupation = weighted(rng, vocab.OCCUPATIONS[profile.occupations])
-        # Jobs that fit the age (the demo's "now" is 2026).
-        if occupation == "Học sinh" and birth.year < 2008:
-            occupation = "Sinh viên" if birth.year >= 2003 else "Lao động tự do"
-        elif occupation == "Sinh viên" and birth.year < 2002:
+        # Jobs that fit the age today.
+        year = self.today.year
+        if occupation == "Học sinh" and birth.year < year - 18:
+            occupation = "Sinh viên" if birth.year >= year - 23 else "Lao động tự do"
+        elif occupation == "Sinh viên" and birth.year < year - 24:
             occupation = "Lao động tự do"
-        elif occupation == "Hưu trí" and birth.year > 1966:
+        elif occupation == "Hưu trí" and birth.year > year - 60:
             occupation = "Làm ruộng"
         phone_number = f"09{rng.randint(0, 99_999_999):08d}"
         phone = phone_number if rng.random() < 0.9 else ""
@@ -279,7 +280,7 @@ class PeopleSimulator:
             person.move_on = rand_date(rng, start, today)
             person.new_home = self.world.other_hamlet(rng, person.home, far=rng.random() < 0.35, on=person.move_on)
         start = max(last + 60 * DAY, HISTORY_START)
-        age = 2022 - person.birth_date.year
+        age = (HISTORY_START.year + today.year) // 2 - person.birth_date.year  # in the middle of the history
         death = 0.12 if age >= 70 else 0.05 if age >= 60 else 0.015 if age >= 45 else 0.003
         leave = 0.05 if person.profile == "youth" else 0.03
         chance = rng.random()
