@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AreaLevel
@@ -9,6 +10,8 @@ from core.forms import DateField, StyledFormMixin, VersionedFormMixin
 from . import privacy, selectors
 from .models import EndReason, Gender, Membership, MembershipStatus, Person, cccd_validator
 from .services import PERSON_FIELDS
+
+BIRTH_MISSING = _("Give the birth date, or at least the birth year.")
 
 # The import's words for the same case (workbooks/kinds/members.py): one message wherever a number is entered.
 CCCD_OUTSIDE_AREA = _(
@@ -20,17 +23,25 @@ def branch_choices(user, **filters):
     return (
         Branch.objects.visible_to(user)
         .filter(dissolved_on__isnull=True, **filters)
-        .select_related("organization")
-        .order_by("organization__sort_order", "name")
+        .select_related("organization", "area__parent")
+        .order_by("organization__sort_order", "name", "area__path")
     )
+
+
+def branch_label(branch: Branch) -> str:
+    """A branch told apart from its namesakes: "Chi đoàn Ấp 1 – Ấp 1, Xã Tân Phú (30130-01-DOAN)"."""
+    return f"{branch.name} – {', '.join(str(area) for area in selectors.branch_place(branch.area))} ({branch.code})"
 
 
 class BranchChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.code})"
+        return branch_label(obj)
 
 
 class MemberFilterForm(StyledFormMixin, forms.Form):
+    """The member search. Those who may change the people also find them by CCCD or phone number
+    (``selectors.member_list``); for the others the box is a name search only."""
+
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
     organization = forms.ModelChoiceField(
         label=_("Organization"),
@@ -47,11 +58,14 @@ class MemberFilterForm(StyledFormMixin, forms.Form):
     age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=130)
     age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=130)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"placeholder": _("e.g. nguyen van anh"), "autofocus": True, "type": "search"}
-        )
+        self.searches_numbers = privacy.may_see_personal_numbers(user)
+        placeholder = _("e.g. nguyen van anh")
+        if self.searches_numbers:
+            self.fields["q"].label = _("Name, CCCD or phone")
+            placeholder = _("e.g. nguyen van anh, or 0912345678")
+        self.fields["q"].widget.attrs.update({"placeholder": placeholder, "autofocus": True, "type": "search"})
 
     def clean(self):
         cleaned = super().clean()
@@ -59,6 +73,15 @@ class MemberFilterForm(StyledFormMixin, forms.Form):
         if low is not None and high is not None and low > high:
             self.add_error("age_max", _("The upper age cannot be below the lower one."))
         return cleaned
+
+    @property
+    def number_not_searched(self) -> bool:
+        """A number typed by a user who does not see personal numbers: only names are searched.
+
+        Said whatever the records hold, so that it tells nothing about them.
+        """
+        text = self.cleaned_data.get("q", "") if hasattr(self, "cleaned_data") else ""
+        return not self.searches_numbers and selectors.looks_like_number(text)
 
 
 class CccdInAreaMixin:
@@ -106,8 +129,10 @@ class PersonForm(CccdInAreaMixin, VersionedFormMixin, StyledFormMixin, forms.Mod
             cleaned["birth_year"] = cleaned["birth_date"].year
             self.instance.birth_year = cleaned["birth_year"]
             self.errors.pop("birth_year", None)
-        elif not cleaned.get("birth_year") and "birth_date" not in self.errors:
-            self.add_error("birth_year", _("Give the birth date, or at least the birth year."))
+        elif not cleaned.get("birth_year") and not {"birth_date", "birth_year"} & set(self.errors):
+            # Said once, under the birth date, the first of the two boxes; the model says it again
+            # about the birth year, which StyledFormMixin marks invalid without repeating it.
+            self.add_error("birth_date", BIRTH_MISSING)
         if cleaned.get("cccd") == "":
             cleaned["cccd"] = None
         return cleaned
@@ -224,6 +249,10 @@ class MembershipChangeForm(VersionedFormMixin, StyledFormMixin, forms.Form):
 
 
 class TransferForm(MembershipChangeForm):
+    """The receiving branch is found by typing (``members:transfer_branches``, a live search among the
+    branches of the user's area); without JavaScript the page offers the whole list. Either way the
+    branch chosen is checked against that list, the user's area."""
+
     to_branch = BranchChoiceField(label=_("To a branch in your area"), queryset=Branch.objects.none(), required=False)
     to_branch_code = forms.CharField(
         label=_("Or, outside your area, the code of the branch"),
@@ -241,11 +270,20 @@ class TransferForm(MembershipChangeForm):
         )
         self.fields["on"].label = _("Transfer date")
 
+    @cached_property
+    def chosen_branch(self) -> Branch | None:
+        """The branch of the area picked before the form was drawn again (shown picked in the search)."""
+        value = self["to_branch"].value()
+        if not str(value or "").isdigit():
+            return None
+        return self.fields["to_branch"].queryset.filter(pk=value).first()
+
     def clean(self):
         cleaned = super().clean()
         branch, code = cleaned.get("to_branch"), cleaned.get("to_branch_code", "").strip()
         if branch is None and not code:
-            self.add_error("to_branch", _("Choose the branch, or give the code of a branch outside your area."))
+            if "to_branch" not in self.errors:  # a branch refused already says why
+                self.add_error("to_branch", _("Choose the branch, or give the code of a branch outside your area."))
         elif branch is not None and code:
             self.add_error("to_branch_code", _("Choose a branch or give a code, not both."))
         elif code:
@@ -274,7 +312,8 @@ class StatusChangeForm(MembershipChangeForm):
 
 
 class EndForm(MembershipChangeForm):
-    reason = forms.ChoiceField(label=_("Reason"), choices=EndReason.choices)
+    # No reason is picked in advance: the user chooses one.
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("— choose a reason —")), *EndReason.choices])
     note = forms.CharField(label=_("Details"), max_length=255, required=False)
     field_order = ["reason", "on", "note"]
 

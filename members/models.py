@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -261,6 +263,11 @@ class MembershipPeriod(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.membership} {self.valid_from}–{self.valid_to or ''}"
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last day of the period, for one that ended: the pages show this (``valid_to`` is the day after)."""
+        return self.valid_to - datetime.timedelta(days=1) if self.valid_to else None
 
 
 class TargetPopulation(ScopedModel):

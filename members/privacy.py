@@ -20,6 +20,12 @@ MEMBERSHIP_PERSONAL_FIELDS = ("introduced_to_party_on",)
 logger = logging.getLogger("members.privacy")
 
 
+def may_see_personal_numbers(user) -> bool:
+    """Whether the user sees, and so may search by, personal numbers (CCCD, phone) of the people of their
+    area: those who may change them. Anyone else searching by a number would learn who holds it."""
+    return bool(user.can_edit)
+
+
 def cccd_fingerprint(cccd: str) -> str:
     """The same short code for the same number, from which the number cannot be worked back.
 

@@ -1,14 +1,19 @@
 """Reads of memberships, including the roll as it stood on any past date."""
 
 import datetime
+import re
+import unicodedata
 from collections.abc import Collection
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, F, Func, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat, Replace
 
+from areas.models import Area, AreaLevel
 from branches.models import Branch
 from core.admin import folded_words_q
 from core.vietnamese import fold
 
+from . import privacy
 from .models import Membership, MembershipPeriod, Person
 
 
@@ -53,7 +58,9 @@ def member_list(
 
     Current memberships unless ``status`` is "ended". Ages count by birth year, as rolls do.
     """
-    memberships = Membership.objects.visible_to(user).select_related("person", "organization", "branch__area__parent")
+    memberships = Membership.objects.visible_to(user).select_related(
+        "person", "organization", "branch__area__parent__parent"
+    )
     if status == ENDED:
         memberships = memberships.filter(ended_on__isnull=False)
     else:
@@ -71,8 +78,75 @@ def member_list(
     if age_max is not None:
         memberships = memberships.filter(person__birth_year__gte=today.year - age_max)
     if text.strip():
-        memberships = memberships.filter(folded_words_q("person__name_key", text))
+        query = folded_words_q("person__name_key", text)
+        if privacy.may_see_personal_numbers(user):
+            query |= personal_number_q(text, prefix="person__")
+        memberships = memberships.filter(query)
     return memberships.order_by("person__sort_key", "person_id", "organization__sort_order")
+
+
+_NUMBER_SEPARATORS = re.compile(r"[\s.\-()]")
+
+
+def _digits(text: str) -> str:
+    return _NUMBER_SEPARATORS.sub("", text or "").removeprefix("+")
+
+
+def looks_like_number(text: str) -> bool:
+    """Digits, perhaps grouped with spaces, dots or dashes, perhaps after a "+": a CCCD or a phone number."""
+    return _digits(text).isdigit()
+
+
+def personal_number_q(text: str, *, prefix: str = "") -> Q:
+    """People whose CCCD or phone is the number typed, exactly (a phone also as 0… for +84…, and back).
+
+    Only for users who see personal numbers (``privacy.may_see_personal_numbers``): for anyone else
+    the answer would tell who holds a number.
+    """
+    digits = _digits(text)
+    if not digits.isdigit():
+        return Q(pk__in=[])
+    phones = {digits, text.strip()}
+    local = f"0{digits[2:]}" if digits.startswith("84") and len(digits) >= 11 else digits
+    if local.startswith("0"):
+        phones |= {local, f"+84{local[1:]}", f"84{local[1:]}"}
+    return Q(**{f"{prefix}cccd": digits}) | Q(**{f"{prefix}phone__in": sorted(phones)})
+
+
+# ---------------------------------------------------------------------------
+# Where a branch is: told apart from its namesakes
+
+
+def same_name_communes(*, user) -> frozenset[tuple[str, str]]:
+    """(unit type, name) of each commune name the user's area holds more than once (one query).
+
+    A list naming "Xã Tân Phú" then also names its district (or, in the units of 2025, its province),
+    so that a provincial officer tells the Tân Phú of one district from the other's.
+    """
+    rows = (
+        Area.objects.visible_to(user)
+        .filter(level=AreaLevel.COMMUNE)
+        .values("unit_type", "name")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=1)
+        .order_by()
+    )
+    return frozenset((row["unit_type"], row["name"]) for row in rows)
+
+
+def branch_place(area: Area, same_name: Collection[tuple[str, str]] = ()) -> list[Area]:
+    """Where a branch sits: its hamlet, the commune, and the commune's parent if the commune has a namesake.
+
+    ``area`` comes with ``parent`` (and ``parent__parent``) selected.
+    """
+    places = [area]
+    commune = area
+    if area.level == AreaLevel.HAMLET and area.parent_id is not None:
+        commune = area.parent
+        places.append(commune)
+    if commune.level == AreaLevel.COMMUNE and (commune.unit_type, commune.name) in same_name and commune.parent_id:
+        places.append(commune.parent)
+    return places
 
 
 def possible_duplicates(
@@ -150,6 +224,94 @@ def person_changes(person: Person, *, limit: int = 20, hidden: Collection[str] =
                 continue
         changes.append({"record": record, "fields": changed})
     return changes
+
+
+# ---------------------------------------------------------------------------
+# The receiving branch of a transfer, found by typing
+
+
+def _vietnamese_letters() -> list[tuple[str, str]]:
+    """Each accented letter of Vietnamese, both cases, with the plain lower-case letter it folds to."""
+    marks = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0306", "\u0302", "\u031b"}
+    letters = [("đ", "d"), ("Đ", "d")]
+    for code in range(0xC0, 0x1EFA):
+        letter = chr(code)
+        decomposed = unicodedata.normalize("NFD", letter)
+        if len(decomposed) > 1 and decomposed[0] in "aeiouyAEIOUY" and set(decomposed[1:]) <= marks:
+            letters.append((letter, fold(letter)))
+    return letters
+
+
+VIETNAMESE_LETTERS = _vietnamese_letters()
+
+
+def _fold_or_none(text: str | None) -> str | None:
+    return None if text is None else fold(text)
+
+
+def register_sqlite_fold(sender, connection, **kwargs) -> None:
+    """Give each new SQLite connection ``VN_FOLD``, which ``Folded`` calls (``members.apps`` connects it)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("VN_FOLD", 1, _fold_or_none, deterministic=True)
+
+
+class Folded(Func):
+    """Text lower-cased and without the diacritics of Vietnamese, in SQL: ``core.vietnamese.fold`` for the
+    columns that keep no folded copy ("Chi đoàn Ấp Tân Phú" -> "chi doan ap tan phu").
+
+    PostgreSQL maps the letters with one TRANSLATE; SQLite, which has none, calls ``fold`` itself.
+    """
+
+    output_field = CharField()
+    function = "VN_FOLD"
+
+    def as_postgresql(self, compiler, connection, **extra):
+        letters = "".join(letter for letter, _plain in VIETNAMESE_LETTERS)
+        plain = "".join(plain for _letter, plain in VIETNAMESE_LETTERS)
+        template = f"TRANSLATE(LOWER(%(expressions)s), '{letters}', '{plain}')"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+
+TRANSFER_MATCHES = 20
+
+
+_CODE_SEPARATORS = re.compile(r"[\s._-]+")
+
+
+def branch_matches(branches: QuerySet[Branch], text: str, *, limit: int = TRANSFER_MATCHES) -> list[Branch]:
+    """The branches (of a queryset already limited to the user's area) that every word typed begins a word
+    of: of the branch's name, its hamlet, its commune (with their unit types) or its code, whose parts
+    ("30130", "01", "doan" in "30130-01-DOAN") count as words; ignoring case and diacritics
+    ("ap 1 tan phu", "chi doan tan", "30130-01").
+
+    At most ``limit`` + 1, in the order of the area tree, so that the page can say there are more.
+    """
+    words = _CODE_SEPARATORS.split(fold(text).strip())
+    if not any(words):
+        return []
+    space = Value(" ")
+    code_parts = Replace(Replace(Replace(F("code"), Value("-"), space), Value("."), space), Value("_"), space)
+    folded = Folded(
+        Concat(
+            "name",
+            space,
+            "area__unit_type",
+            space,
+            "area__name",
+            space,
+            Coalesce(F("area__parent__unit_type"), Value("")),
+            space,
+            Coalesce(F("area__parent__name"), Value("")),
+            space,
+            code_parts,
+            output_field=CharField(),
+        )
+    )
+    # A space in front, so that " word" finds a word that begins the text too.
+    matches = branches.annotate(haystack=Concat(space, folded, output_field=CharField()))
+    for word in filter(None, words):
+        matches = matches.filter(haystack__contains=f" {word}")
+    return list(matches.select_related("area__parent__parent").order_by("area__path", "name", "pk")[: limit + 1])
 
 
 def transfer_destination(*, code: str, organization) -> Branch | None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/<int:pk>/memberships/add/", people.membership_add, name="membership_add"),
     path("memberships/<int:pk>/edit/", memberships.membership_edit, name="membership_edit"),
     path("memberships/<int:pk>/transfer/", memberships.transfer, name="transfer"),
+    path("memberships/<int:pk>/transfer/branches/", memberships.transfer_branches, name="transfer_branches"),
     path("memberships/<int:pk>/status/", memberships.status_change, name="status_change"),
     path("memberships/<int:pk>/end/", memberships.end, name="end"),
 ]

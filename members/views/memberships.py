@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.views import require_editor, run_service
 
-from .. import services
+from .. import selectors, services
 from ..forms import EndForm, MembershipForm, StatusChangeForm, TransferForm
 from ..models import Membership, Person
 from .people import person_crumbs
@@ -20,9 +20,17 @@ def get_membership(request, pk: int) -> Membership:
     return membership
 
 
-def _render(request, membership: Membership, form, title: str):
-    context = {"form": form, "title": title, "membership": membership, "breadcrumbs": person_crumbs(membership.person)}
-    return render(request, "members/membership_form.html", context)
+def _render(
+    request, membership: Membership, form, title: str, template: str = "members/membership_form.html", **extra
+):
+    context = {
+        "form": form,
+        "title": title,
+        "membership": membership,
+        "breadcrumbs": person_crumbs(membership.person),
+        **extra,
+    }
+    return render(request, template, context)
 
 
 def _after_change(request, membership: Membership, *, branch_id: int):
@@ -88,7 +96,39 @@ def transfer(request, pk: int):
                 },
             )
             return _after_change(request, membership, branch_id=from_branch.pk)
-    return _render(request, membership, form, _("Transfer %(person)s") % {"person": membership.person})
+    return _render(
+        request,
+        membership,
+        form,
+        _("Transfer %(person)s") % {"person": membership.person},
+        template="members/transfer_form.html",
+        same_name_communes=selectors.same_name_communes(user=request.user),
+    )
+
+
+def transfer_branches(request, pk: int):
+    """The branches of the user's area that match what is typed in the transfer form (htmx, GET ``branch_q``).
+
+    The same branches the form accepts (its own list: the user's area, the membership's organization,
+    active, not the current one), at most ``selectors.TRANSFER_MATCHES``; the one already picked
+    (``to_branch``) stays first, picked.
+    """
+    membership = get_membership(request, pk)
+    branches = TransferForm(membership=membership, user=request.user).fields["to_branch"].queryset
+    typed = request.GET.get("branch_q", "")[:100]
+    matches = selectors.branch_matches(branches, typed)
+    picked = request.GET.get("to_branch", "")
+    chosen = branches.filter(pk=picked).first() if picked.isdigit() else None
+    limit = selectors.TRANSFER_MATCHES
+    context = {
+        "chosen": chosen,
+        "branches": [branch for branch in matches[:limit] if chosen is None or branch.pk != chosen.pk],
+        "more": len(matches) > limit,
+        "limit": limit,
+        "nothing_found": bool(typed.strip()) and not matches,
+        "same_name_communes": selectors.same_name_communes(user=request.user),
+    }
+    return render(request, "members/_branch_matches.html", context)
 
 
 def status_change(request, pk: int):

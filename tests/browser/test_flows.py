@@ -24,6 +24,12 @@ D = datetime.date
 expect = None  # set on first use, so that collecting the tests does not need playwright
 
 
+def _re(pattern: str):
+    import re
+
+    return re.compile(pattern)
+
+
 def _expect():
     global expect
     if expect is None:
@@ -78,11 +84,26 @@ def test_find_a_member_typing_without_diacritics_and_record_a_transfer(page, sce
     expect(results).not_to_contain_text("Nguyễn Văn Ánh")
     page.select_option("#id_status", "")
     expect(results).to_contain_text("Nguyễn Văn Ánh")
+    # An age range upside down: the message under "age to", the box marked, nobody listed.
+    page.fill("#id_age_min", "40")
+    page.fill("#id_age_max", "20")
+    page.press("#id_age_max", "Tab")
+    expect(page.locator("#id_age_max_error [data-field-error=age_max]")).to_have_count(1)
+    expect(page.locator("#id_age_max")).to_have_class(_re(r"\bis-invalid\b"))
+    expect(results).not_to_contain_text("Nguyễn Văn Ánh")
+    page.fill("#id_age_min", "")
+    page.fill("#id_age_max", "")
+    page.press("#id_age_max", "Tab")
+    expect(page.locator("#id_age_max_error [data-field-error]")).to_have_count(0)
+    expect(page.locator("#id_age_max")).not_to_have_class(_re(r"\bis-invalid\b"))
+    expect(results).to_contain_text("Nguyễn Văn Ánh")
     snap(page, "member_search")
 
     results.get_by_role("link", name="Nguyễn Văn Ánh").click()
     page.click("[data-testid=transfer]")
-    page.select_option("#id_to_branch", str(scene.a2.pk))
+    # The receiving branch is found by typing, without diacritics, and picked among the matches.
+    page.fill("#id_branch_q", "tan thanh")
+    page.check(f"#to-branch-{scene.a2.pk}")
     page.fill("#id_on", "01/06/2024")
     page.fill("#id_reason", "Chuyển nơi ở")
     page.click("[data-testid=save]")

@@ -154,6 +154,9 @@ def _key(attr):
     return lambda side: [getattr(side, attr).key]
 
 
+XLSX = {"format": "xlsx"}
+
+
 def _area_query(side):
     return {"area": side.commune.key}
 
@@ -166,6 +169,7 @@ OBJECT_PAGES = [
     Page("members:membership_add", _pk("person"), editors_only=True),
     Page("members:membership_edit", _pk("membership"), editors_only=True),
     Page("members:transfer", _pk("membership"), editors_only=True),
+    Page("members:transfer_branches", _pk("membership"), editors_only=True),
     Page("members:status_change", _pk("membership"), editors_only=True),
     Page("members:end", _pk("membership"), editors_only=True),
     # meetings
@@ -176,9 +180,9 @@ OBJECT_PAGES = [
     Page("meetings:edit", _pk("meeting"), editors_only=True),
     Page("meetings:visit_add", _pk("meeting"), editors_only=True),
     Page("meetings:visit_edit", _pk("visit"), editors_only=True),
-    Page("meetings:branch_log", _pk("branch"), query=lambda side: {"format": "xlsx"}, label="meetings:branch_log-xlsx"),
+    Page("meetings:branch_log", _pk("branch"), query=lambda side: XLSX, label="meetings:branch_log-xlsx"),
     Page("meetings:roll_sheet", _pk("branch"), query=lambda side: {"on": "10/03/2024"}),
-    Page("meetings:roll_sheet", _pk("branch"), query=lambda side: {"format": "xlsx"}, label="meetings:roll_sheet-xlsx"),
+    Page("meetings:roll_sheet", _pk("branch"), query=lambda side: XLSX, label="meetings:roll_sheet-xlsx"),
     # branches and areas
     Page("branches:area", _key("commune")),
     Page("branches:area", _key("hamlet"), label="branches:area-hamlet"),

@@ -214,7 +214,7 @@ def test_add_person_with_a_first_membership(as_district_a, world):
     "overrides, field",
     [
         ({"full_name": ""}, "full_name"),
-        ({"birth_date": "", "birth_year": ""}, "birth_year"),
+        ({"birth_date": "", "birth_year": ""}, "birth_date"),
         ({"birth_date": "2002-31-12"}, "birth_date"),
         ({"cccd": "12345"}, "cccd"),
         ({"joined_on": ""}, "joined_on"),
