@@ -75,6 +75,7 @@ def test_find_a_member_typing_without_diacritics_and_record_a_transfer(page, sce
     expect = _expect()
     log_in(page, "huyen-a")
     page.click(f"#main-menu a[href='{reverse('members:search')}']")
+    page.wait_for_load_state()  # htmx listens once its script has run
     page.fill("#id_q", "nguyen van anh")
     results = page.locator("[data-testid=members] tbody")
     expect(results).not_to_contain_text("Trần Thanh Tâm")  # the live search answered
