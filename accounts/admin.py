@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.admin import AreaFilter
-from core.admin import ReferenceAdmin, may_edit_reference
+from core.admin import ReferenceAdmin, may_edit_reference, yes_no_icon
 
 from .models import Role, User
 from .services import validate_role_area
@@ -85,7 +85,7 @@ class UserAdmin(ReferenceAdmin, DjangoUserAdmin):
             },
         ),
     )
-    list_display = ("username", "name", "position", "role", "area", "is_active", "last_login")
+    list_display = ("username", "name", "position", "role", "area", "active", "last_login")
     list_select_related = ("area",)
     list_filter = ("role", AreaFilter, "is_active")
     search_fields = ("username", "full_name", "position", "first_name", "last_name", "email")
@@ -95,6 +95,10 @@ class UserAdmin(ReferenceAdmin, DjangoUserAdmin):
     ordering = ("username",)
     filter_horizontal = ()
     readonly_fields = ("last_login", "date_joined")
+
+    @admin.display(description=_("active"), ordering="is_active")
+    def active(self, obj):
+        return yes_no_icon(obj.is_active)
 
     @admin.display(description=_("name"), ordering="full_name")
     def name(self, obj):

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import router
 from django.db.models import Q
 from django.http import Http404
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -398,3 +399,9 @@ class ReadOnlyInlineMixin(ScopedInlineMixin):
 class ReferenceInlineMixin(ScopedPickersMixin, RolePermissionsMixin):
     extra = 0
     edit_check = staticmethod(may_edit_reference)
+
+
+def yes_no_icon(value: bool):
+    """Django's boolean icon with its text in the user's language (Django's reads alt="True")."""
+    icon = static("admin/img/icon-{}.svg".format("yes" if value else "no"))
+    return format_html('<img src="{}" alt="{}">', icon, _("Yes") if value else _("No"))
