@@ -28,27 +28,12 @@ from members import services
 from members.forms import EndForm, PersonForm
 from members.models import EndReason
 from tests import factories
+from tests.members.test_pages import _new_person
 from tests.pages import text
 
 D = datetime.date
 
 BIRTH_MISSING = "Give the birth date, or at least the birth year."
-
-
-def _new_person(world, **overrides) -> dict:
-    data = {
-        "full_name": "Trần Thị Mới",
-        "birth_date": "15/08/2002",
-        "birth_year": "",
-        "gender": "female",
-        "ethnicity": "Kinh",
-        "cccd": "",
-        "residence": world.tree.hamlet_a1.pk,
-        "branch": world.a1.pk,
-        "joined_on": "26/03/2020",
-        "status": "present",
-    }
-    return {**data, **overrides}
 
 
 def shown_errors(content: str) -> list[str]:

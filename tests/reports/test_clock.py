@@ -22,7 +22,6 @@ from members.models import EndReason
 from reports import selectors
 from reports.forms import MeetingsReportForm, MembershipReportForm, OfficersReportForm, last_month
 from tests import factories
-from tests.reports.page_data import build_dataset
 
 D = datetime.date
 THIS_YEAR = timezone.localdate().year
@@ -40,17 +39,6 @@ def clock(day: datetime.date):
 
     with mock.patch("django.utils.timezone.localdate", localdate):
         yield
-
-
-@pytest.fixture
-def data(db):
-    return build_dataset()
-
-
-@pytest.fixture
-def district_client(client, data):
-    client.force_login(data.district_user)
-    return client
 
 
 def test_the_days_are_what_they_claim():

@@ -16,12 +16,7 @@ from django.utils import timezone
 
 from reports.headlines import headline_figures
 from tests import factories
-from tests.reports.page_data import build_dataset, vietnamese_number
-
-
-@pytest.fixture
-def data(db):
-    return build_dataset()
+from tests.reports.page_data import vietnamese_number
 
 
 def shown(response, figure: str) -> str:

@@ -34,12 +34,6 @@ def data(db):
     return data
 
 
-@pytest.fixture
-def district_client(client, data):
-    client.force_login(data.district_user)
-    return client
-
-
 def _today_line(place: str) -> str:
     today = timezone.localdate()
     return f"{place}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}"

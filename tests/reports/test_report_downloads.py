@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from reports.exports import report_csv, safe_text
 from tests import factories
-from tests.reports.page_data import build_dataset, page_table, vietnamese_number
+from tests.reports.page_data import page_table, vietnamese_number
 
 PAGES = {
     "membership": "?on=31/12/2024",
@@ -19,17 +19,6 @@ PAGES = {
     "meetings": "?period=month&year=2024&month=10",
     "officers": "?year=2024&month=10",
 }
-
-
-@pytest.fixture
-def data(db):
-    return build_dataset()
-
-
-@pytest.fixture
-def district_client(client, data):
-    client.force_login(data.district_user)
-    return client
 
 
 def _page_figures(response) -> dict[str, list]:

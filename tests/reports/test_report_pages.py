@@ -6,23 +6,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.reports.page_data import build_dataset, page_table, vietnamese_number
+from tests.reports.page_data import page_table, vietnamese_number
 
 MEMBERSHIP_2024 = "?on=31/12/2024"
 RATINGS_2024 = "?year=2024"
 MEETINGS_OCT_2024 = "?period=month&year=2024&month=10"
 OFFICERS_OCT_2024 = "?year=2024&month=10"
-
-
-@pytest.fixture
-def data(db):
-    return build_dataset()
-
-
-@pytest.fixture
-def district_client(client, data):
-    client.force_login(data.district_user)
-    return client
 
 
 def figures(table, row: str, *columns: str) -> list:

@@ -3,14 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.reports.page_data import build_dataset
-
 KINDS = ["membership", "ratings", "meetings", "officers"]
-
-
-@pytest.fixture
-def data(db):
-    return build_dataset()
 
 
 @pytest.mark.parametrize("kind", KINDS)
