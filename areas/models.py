@@ -208,6 +208,13 @@ class Area(VersionedModel, ScopedModel):
         parent_path = self.parent.path if self.parent_id else "/"
         return f"{parent_path}{self.key}/"
 
+    @classmethod
+    def hamlet_in(cls, commune: "Area", *, code: str, **fields) -> "Area":
+        """An unsaved hamlet of ``commune`` with its key and path, for bulk writes (``save`` sets them otherwise)."""
+        hamlet = cls(parent=commune, level=AreaLevel.HAMLET, code=code, key=cls.key_for(code, ""), **fields)
+        hamlet.path = hamlet.build_path()
+        return hamlet
+
     def clean(self):
         self.key = self.key_for(self.code, self.structure)
         if self.code and Area.objects.filter(key=self.key).exclude(pk=self.pk).exists():

@@ -369,7 +369,7 @@ def _move_hamlets(result: ReformPlan, event: Reorganization, history: dict) -> N
     for move in result.hamlets:
         hamlet = move.hamlet
         hamlet.parent = move.new_commune
-        hamlet.path = f"{move.new_commune.path}{hamlet.key}/"
+        hamlet.path = hamlet.build_path()
         hamlet.version += 1
         opened.append(
             AreaPlacement(

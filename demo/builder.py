@@ -270,17 +270,7 @@ class DemoBuilder:
                 unit, names = UnitType.AP, rng.sample(vocab.HAMLET_NAMES, count)
             for i, name in enumerate(names, start=1):
                 code = f"{commune.code}-{i:02d}"
-                hamlets.append(
-                    Area(
-                        parent=commune,
-                        level=AreaLevel.HAMLET,
-                        unit_type=unit,
-                        name=name,
-                        code=code,
-                        key=code,
-                        path=f"{commune.path}{code}/",
-                    )
-                )
+                hamlets.append(Area.hamlet_in(commune, code=code, unit_type=unit, name=name))
                 weights.append(rng.uniform(0.6, 1.5) * (1.4 if town else 1.0))
         world.add_hamlets(_bulk(hamlets, Area, self.user), weights)
         _bulk([AreaPlacement.first_of(hamlet) for hamlet in hamlets], AreaPlacement, self.user)

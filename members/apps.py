@@ -7,13 +7,8 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from django.db.backends.signals import connection_created
-
         from areas.reorganization import register
 
         from .reorganization import MembersParticipant
-        from .selectors import register_sqlite_fold
 
         register("members", MembersParticipant())
-        # The accent-insensitive search of branches (selectors.Folded) on SQLite.
-        connection_created.connect(register_sqlite_fold, dispatch_uid="members.sqlite_fold")

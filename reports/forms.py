@@ -51,13 +51,6 @@ def resolve_area(user, key: str | None) -> Area | None:
     return default_area(user)
 
 
-class UnitsChoice:
-    """Which tree a report's rows follow."""
-
-    OF_THE_DATE = ""
-    CURRENT = "current"
-
-
 def last_rated_year(area: Area) -> int | None:
     """The latest year with approved ratings in the area (one aggregate query)."""
     from ratings.models import BranchRating, RatingState

@@ -61,15 +61,7 @@ class AreaPlanner(Planner):
             area = existing.get(code)
             if area is None:
                 hamlet = writes.create(
-                    Area(
-                        code=code,
-                        key=code,
-                        name=values["name"],
-                        level=AreaLevel.HAMLET,
-                        unit_type=values["unit_type"],
-                        parent=commune,
-                        path=f"{commune.path}{code}/",
-                    )
+                    Area.hamlet_in(commune, code=code, name=values["name"], unit_type=values["unit_type"])
                 )
                 writes.create(AreaPlacement.first_of(hamlet))
                 self.mark(result, Outcome.CREATED)

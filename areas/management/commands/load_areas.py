@@ -21,8 +21,8 @@ class Command(BaseCommand):
             default=Structure.PRE_2025.value,
             help=_(
                 "Which structure to load: 'pre2025' (province, district, commune) or '2025' "
-                "(province, commune). Default: pre2025, because the seed years use districts. "
-                "A database holds one structure only."
+                "(province, commune). Default: pre2025. Both may be loaded into the same database; "
+                "reorganize_areas then moves the hamlets from one to the other on a date."
             ),
         )
         parser.add_argument(
