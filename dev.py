@@ -57,8 +57,9 @@ def serve(argv: list[str]) -> None:
     manage("seed_demo")
     # seed_demo has printed the demo logins; the address comes last, where the eye lands.
     print(f"\nỨng dụng: http://{address}/  (Ctrl+C để dừng)\n", flush=True)
-    # The task worker (imports of large workbooks) runs beside the server and stops with it.
-    worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker"], cwd=ROOT)
+    # The task worker (imports of large workbooks) runs beside the server and stops with it;
+    # run_worker is db_worker with a heartbeat, which /healthz reports.
+    worker = subprocess.Popen([str(PYTHON), "manage.py", "run_worker"], cwd=ROOT)
     try:
         manage("runserver", address)
     finally:

@@ -1,15 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from areas.admin import AreaFilter
 from core.admin import ReferenceAdmin, may_edit_reference, yes_no_icon
 
 from .models import Role, User
-from .services import validate_role_area
+from .services import end_sessions, set_accounts_active, validate_role_area
 
 
 class _RoleAreaFormMixin:
@@ -95,6 +96,8 @@ class UserAdmin(ReferenceAdmin, DjangoUserAdmin):
     ordering = ("username",)
     filter_horizontal = ()
     readonly_fields = ("last_login", "date_joined")
+    # A forgotten password is set on the account's page ("Reset password": Django's form, no mail).
+    actions = ("disable_accounts", "enable_accounts")
 
     @admin.display(description=_("active"), ordering="is_active")
     def active(self, obj):
@@ -110,3 +113,33 @@ class UserAdmin(ReferenceAdmin, DjangoUserAdmin):
             obj.is_staff = True
             obj.is_superuser = obj.role == Role.ADMIN
         super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            end_sessions(users=[obj])
+
+    @admin.action(description=_("Disable the selected accounts"), permissions=["change"])
+    def disable_accounts(self, request, queryset):
+        try:
+            changed = set_accounts_active(users=queryset, active=False, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d account disabled: it can no longer log in, and its open sessions have ended.",
+                "%(count)d accounts disabled: they can no longer log in, and their open sessions have ended.",
+                len(changed),
+            )
+            % {"count": len(changed)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Enable the selected accounts"), permissions=["change"])
+    def enable_accounts(self, request, queryset):
+        changed = set_accounts_active(users=queryset, active=True, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d account enabled.", "%(count)d accounts enabled.", len(changed))
+            % {"count": len(changed)},
+            messages.SUCCESS,
+        )

@@ -1,9 +1,12 @@
-"""Writes to accounts: creating a user with a role and the area that bounds what they see."""
+"""Writes to accounts: creating a user with a role and the area that bounds what they see, disabling one."""
 
 import secrets
 import string
+from collections.abc import Iterable
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -113,3 +116,46 @@ def create_user(
     user.full_clean()
     user.save()
     return user, password
+
+
+def end_sessions(*, users: Iterable[User]) -> int:
+    """Delete the open sessions of ``users`` (signed in on any browser); return how many ended.
+
+    Sessions live in the database (the default SESSION_ENGINE), and only the unexpired ones are
+    read: with SESSION_IDLE_MINUTES they are those of the last half hour or so.
+    """
+    ids = {str(user.pk) for user in users}
+    if not ids:
+        return 0
+    doomed = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) in ids
+    ]
+    Session.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
+@transaction.atomic
+def set_accounts_active(*, users: Iterable[User], active: bool, by: User) -> list[User]:
+    """Enable or disable accounts; return those whose state changed.
+
+    A disabled account can no longer log in, and its open sessions end at once, so enabling it
+    again later does not bring an old session back. Nobody disables their own account (the last
+    administrator would lock everybody out of the accounts): that raises ``ValidationError`` and
+    changes nothing.
+    """
+    users = list(users)
+    if not active and any(user.pk == by.pk for user in users):
+        raise ValidationError(_("You cannot disable your own account."), code="own_account")
+    changed = []
+    for user in users:
+        if user.is_active == active:
+            continue
+        user.is_active = active
+        user.full_clean()
+        user.save(update_fields=["is_active"])
+        changed.append(user)
+    if not active:
+        end_sessions(users=changed)
+    return changed

@@ -1,6 +1,10 @@
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+
+from core.handlers import SiteASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_asgi_application()
+# Django's get_asgi_application(), with the site's handler (core/handlers.py).
+django.setup(set_prefix=False)
+application = SiteASGIHandler()

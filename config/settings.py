@@ -55,6 +55,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, error pages included.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view says otherwise (login, static files).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Keeps an active session alive (SESSION_IDLE_MINUTES), writing it at most once a minute.
+    "core.sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -98,9 +103,16 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the server and a management command work on the demo database at once.
+    # WAL lets the server and a management command work on the demo database at once. One writer
+    # at a time: a transaction takes the write lock when it begins (IMMEDIATE), waiting up to
+    # `timeout` seconds for it, since one that read first and then writes is refused at once
+    # ("database is locked"). Pages that only read run outside a transaction (core/handlers.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -181,11 +193,19 @@ WORKBOOK_MAX_UPLOAD_SIZE = env.int("WORKBOOK_MAX_UPLOAD_SIZE", default=20 * 1024
 WORKBOOK_BACKGROUND_ROWS = env.int("WORKBOOK_BACKGROUND_ROWS", default=2000)
 # The most rows a workbook may hold (all its sheets, counted in the file): more are refused.
 WORKBOOK_MAX_ROWS = env.int("WORKBOOK_MAX_ROWS", default=200_000)
+# An import the worker began and then gave no sign of life for this many seconds (it reports
+# progress every few seconds) is marked failed: its worker was stopped, its transaction rolled back.
+WORKBOOK_STOPPED_AFTER = env.int("WORKBOOK_STOPPED_AFTER", default=120)
+# How long a confirmation made in the request waits for another import being written (seconds)
+# before it is refused; the task worker waits as long as needed.
+WORKBOOK_LOCK_WAIT = env.int("WORKBOOK_LOCK_WAIT", default=10)
 # Every request but the workbook upload: 1 MB in all, attached files included (core.body_limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
+# A monitor on the server itself asks http://127.0.0.1:8000/healthz in plain HTTP (core/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD")
@@ -194,6 +214,58 @@ SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env("TRUST_X_FORWARDED_PROTO") else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from the site
+# itself (htmx, Bootstrap and Chart.js are vendored in static/vendor), no inline script, style
+# or event handler anywhere, and no other site may frame a page or receive a form.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page needs any of these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# A session ends after SESSION_IDLE_MINUTES without a request, and when the browser closes.
+# core.sessions.IdleSessionMiddleware moves its expiry on at most once a minute (not
+# SESSION_SAVE_EVERY_REQUEST, which would write the session table on every page).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+if SESSION_IDLE_MINUTES < 2:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be at least 2.")
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_REFRESH_SECONDS = 60
 
 LOGGING = {
     "version": 1,

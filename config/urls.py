@@ -4,11 +4,14 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from core.health import healthz
+
 admin.site.site_header = admin.site.site_title = _("Youth Union and association branches")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("healthz", healthz, name="healthz"),  # for monitors, without a login (core/health.py)
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("areas/", include("branches.urls")),

@@ -13,3 +13,10 @@ class CoreConfig(AppConfig):
 
         # Folded (accent-insensitive search in SQL) on SQLite.
         connection_created.connect(register_sqlite_fold, dispatch_uid="core.sqlite_fold")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .sessions import mark_refreshed
+
+        # A session just logged in counts as refreshed: its first page does not write it again.
+        user_logged_in.connect(mark_refreshed, dispatch_uid="core.session_refreshed")

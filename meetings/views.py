@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET
 
 from branches.documents import branch_letterhead
 from branches.models import Branch
+from core.downloads import log_download
 from core.forms import DateField
+from core.models import DownloadKind
 from core.navigation import area_breadcrumbs
 from core.views import (
     XLSX_TYPE,
@@ -120,7 +122,16 @@ def roll_sheet(request, pk: int):
     letterhead = branch_letterhead(branch=branch, user=request.user, today=today)
     if _wants_xlsx(request):
         content = exports.roll_xlsx(branch=branch, on=on, periods=periods, counts=counts, letterhead=letterhead)
-        return attachment(content, XLSX_TYPE, f"roll-{branch.code}-{on.isoformat()}.xlsx")
+        file_name = f"roll-{branch.code}-{on.isoformat()}.xlsx"
+        log_download(
+            request=request,
+            kind=DownloadKind.ROLL,
+            file_name=file_name,
+            rows=len(periods),
+            filters={"branch": branch.code, "on": on},
+            area=branch.area,
+        )
+        return attachment(content, XLSX_TYPE, file_name)
     crumbs = _crumbs(branch, request.user)[:-1]
     crumbs.append({"label": _("Roll"), "url": reverse("meetings:roll_sheet", args=[branch.pk])})
     context = {

@@ -47,7 +47,9 @@ def commune_grid(request, key: str, year: int):
         raise Http404
     communes = Area.objects.visible_to(request.user).filter(valid_to__isnull=True)
     commune = get_object_or_404(communes, key=key, level=AreaLevel.COMMUNE)
-    organization = Organization.objects.filter(code=request.GET.get("organization") or None).first()
+    code = request.GET.get("organization") or None
+    # An unknown code shows every organization; one with a NUL byte is unknown (PostgreSQL refuses it).
+    organization = Organization.objects.filter(code=code).first() if code and "\x00" not in code else None
     rows = selectors.grid_rows(commune=commune, year=year, user=request.user, organization=organization)
     action = request.POST.get("action") if request.method == "POST" else None
     data = request.POST if action in ("save", "submit") else None

@@ -47,6 +47,8 @@ def resolve_area(user, key: str | None) -> Area | None:
     """The area of ``key`` (its code, with the structure after the first: "82@2025") if the user
     may see it (else 404), or the user's default area."""
     if key:
+        if "\x00" in key:  # no code holds a NUL byte, and PostgreSQL refuses one in a query
+            raise Http404
         return get_object_or_404(Area.objects.visible_to(user), key=key)
     return default_area(user)
 
@@ -164,7 +166,7 @@ class MembershipReportForm(ReportForm):
         try:
             year = int(data.get("year") or self.today.year)
             on = min(datetime.date(year, 12, 31), self.today)
-        except ValueError:
+        except (ValueError, OverflowError):  # ?year=abc, ?year=99999999999999999999
             on = self.today
         return {"on": on.strftime("%d/%m/%Y")}
 

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import NotFoundOutsideScopeMixin, RolePermissionsMixin, has_admin_role, may_edit
+from core.downloads import Counted, log_download
+from core.models import DownloadKind
 
 from . import selectors, templates
 from .models import BLOB_FIELDS, ImportBatch, ImportKind
@@ -77,12 +79,14 @@ class WorkbookAdminMixin:
             # As the changelist answers a filter it cannot apply.
             changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
             return HttpResponseRedirect(f"{changelist}?e=1")
-        if self.workbook_kind == ImportKind.BRANCHES:
-            rows = selectors.branch_rows(queryset)
-        else:
-            rows = selectors.member_rows(queryset, personal=request.user.can_edit)
+        file_name = f"{self.workbook_kind}-{timezone.localdate():%Y%m%d}.xlsx"
+        if self.workbook_kind == ImportKind.BRANCHES:  # branches only: no personal data, no log
+            content = templates.write_workbook(self.workbook_kind, selectors.branch_rows(queryset))
+            return xlsx_response(content, file_name)
+        rows = Counted(selectors.member_rows(queryset, personal=request.user.can_edit))
         content = templates.write_workbook(self.workbook_kind, rows)
-        return xlsx_response(content, f"{self.workbook_kind}-{timezone.localdate():%Y%m%d}.xlsx")
+        log_download(request=request, kind=DownloadKind.MEMBERS, file_name=file_name, rows=rows.count)
+        return xlsx_response(content, file_name)
 
 
 @admin.register(ImportBatch)

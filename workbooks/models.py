@@ -33,6 +33,8 @@ BLOB_FIELDS = ("file_data", "rows", "parsed_rows", "planned_writes", "reads", "c
 
 # States in which a worker or a request is still busy with the batch.
 BUSY_STATES = (BatchState.QUEUED, BatchState.READING, BatchState.IMPORTING)
+# Busy states in which a worker, once it has begun (``heartbeat_at`` set), reports signs of life.
+WORKING_STATES = (BatchState.READING, BatchState.IMPORTING)
 
 
 class ImportBatch(ScopedModel):
@@ -73,6 +75,9 @@ class ImportBatch(ScopedModel):
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     error = models.TextField(_("error"), blank=True)
+    # When the worker busy with the batch last showed a sign of life (it began, or reported
+    # progress); empty while nobody has begun. See ``services.fail_stopped_imports``.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True, editable=False)
 
     rows = models.BinaryField(null=True, blank=True, editable=False)
     parsed_rows = models.BinaryField(null=True, blank=True, editable=False)

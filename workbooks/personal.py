@@ -11,12 +11,16 @@ from __future__ import annotations
 import re
 
 from .columns import COLUMNS
+from .values import MASK
 
-MASK = "•"
 HIDDEN_DATE = "••/••/••••"
 # Column keys holding personal numbers, and personal dates, in any kind of workbook.
 NUMBER_KEYS = frozenset({"cccd", "phone"})
 DATE_KEYS = frozenset({"party_joined_on"})
+# The kinds whose rows are people: their outcome workbooks are downloads of personal data (``core.downloads``).
+PERSONAL_KINDS = frozenset(
+    kind for kind, columns in COLUMNS.items() if any(column.key in {"full_name", *NUMBER_KEYS} for column in columns)
+)
 # A value a message quotes: “…” (the Vietnamese catalogue keeps the same quotation marks).
 QUOTED = re.compile(r"“([^”]*)”")
 

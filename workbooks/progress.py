@@ -5,6 +5,9 @@ progress goes through a connection of its own, in autocommit. Where the database
 one writer at a time (SQLite, while the import holds the write lock) an update that
 would have to wait is skipped rather than awaited: progress is a hint, never a reason
 to slow or fail an import.
+
+Every write also records the time (``heartbeat_at``): the batch's sign of life, by which a
+batch whose worker was stopped is told from one still at work (``services.fail_stopped_imports``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import logging
 import time
 
 from django.db import DatabaseError, connections
+from django.utils import timezone
 
 from .models import ImportBatch
 
@@ -51,11 +55,13 @@ class Progress:
         table = ImportBatch._meta.db_table
         # Outside a transaction the ordinary connection commits at once; inside, it would not show.
         connection = connections["default"] if not connections["default"].in_atomic_block else self._connection()
+        alive = connection.ops.adapt_datetimefield_value(timezone.now())
         try:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {table} SET progress_stage = %s, progress_done = %s, progress_total = %s WHERE id = %s",
-                    [str(stage)[:100], done, total, self.batch.pk],
+                    f"UPDATE {table} SET progress_stage = %s, progress_done = %s, progress_total = %s,"
+                    " heartbeat_at = %s WHERE id = %s",
+                    [str(stage)[:100], done, total, alive, self.batch.pk],
                 )
         except DatabaseError:
             logger.debug("Progress of import %s not recorded", self.batch.pk, exc_info=True)

@@ -16,7 +16,7 @@ from members.models import Membership
 from . import storage
 from .columns import BRANCH_KIND_DISPLAY, GENDER_DISPLAY, STATUS_DISPLAY
 from .models import BLOB_FIELDS, ImportBatch
-from .personal import OutcomeMask
+from .personal import HIDDEN_DATE, OutcomeMask, mask_number
 from .plan import Outcome
 
 PAGE_SIZE = 100
@@ -129,8 +129,9 @@ def members_for_export(
 def member_rows(queryset: QuerySet[Membership], *, personal: bool) -> Iterator[list]:
     """Open memberships in the layout of the members template; CCCD, phone and Party date only if ``personal``.
 
-    For readers those cells are blank rather than masked: a blank cell leaves the stored value, so
-    that an editor re-importing a reader's export changes nothing either.
+    For readers they are masked (``0870•••••234``, ``••/••/••••``), as the pages show them: enough
+    to tell two rows apart. The import reads a masked cell as a blank one, which leaves the stored
+    value (``workbooks.table``), so an editor re-importing a reader's export changes nothing either.
     """
     queryset = queryset.filter(ended_on__isnull=True)
     fields = (
@@ -161,12 +162,12 @@ def member_rows(queryset: QuerySet[Membership], *, personal: bool) -> Iterator[l
             GENDER_DISPLAY.get(gender, gender),
             ethnicity,
             religion,
-            (cccd or "") if personal else "",
-            phone if personal else "",
+            (cccd or "") if personal else mask_number(cccd),
+            phone if personal else mask_number(phone),
             education,
             occupation,
             joined,
-            party if personal else None,
+            party if personal or not party else HIDDEN_DATE,
             code,
             STATUS_DISPLAY.get(status, status),
             note,

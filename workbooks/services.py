@@ -7,6 +7,13 @@ rows. Confirming does not read the file again: inside the import's transaction i
 those queries once more and, finding the same answers, carries out the kept writes; if
 someone changed the data meanwhile, it plans the kept rows again and writes only if the
 outcome is still the one the preview showed.
+
+Faults: confirmations are written one at a time (``_take_import_lock``), so two imports of the
+same rows never interleave and the second checks its plan against what the first wrote; a
+batch is claimed by a conditional UPDATE, so a preview confirmed twice is written once; and a
+batch whose worker was stopped mid-way (its transaction rolled back by the database) is marked
+failed once it has shown no sign of life for ``WORKBOOK_STOPPED_AFTER`` seconds
+(``fail_stopped_imports``), so that its file can be imported again.
 """
 
 from __future__ import annotations
@@ -15,19 +22,21 @@ import contextlib
 import datetime
 import gc
 import hashlib
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import bulk, keep, readers, storage
 from .columns import COLUMNS
 from .kinds import planner_class
-from .models import BLOB_FIELDS, BatchState, ImportBatch
+from .models import BLOB_FIELDS, WORKING_STATES, BatchState, ImportBatch
 from .plan import Outcome, Plan, Writes
 from .progress import Progress
 from .readers import UnreadableWorkbook, check_size
@@ -55,6 +64,12 @@ def gc_paused():
 
 class StalePreview(Exception):
     """The data changed between the preview and the confirmation."""
+
+
+STOPPED = gettext_lazy(
+    "The import stopped before it finished (the worker was interrupted). Nothing was written; import the file again."
+)
+BUSY = gettext_lazy("Another import is being written at this moment; nothing was imported. Confirm again in a minute.")
 
 
 @dataclass
@@ -189,6 +204,7 @@ def import_workbook(
     if dry_run or plan.refused:
         return ImportResult(plan, imported=False)
     with transaction.atomic(), gc_paused():
+        _take_import_lock(None, wait=None, progress=progress)
         batch = ImportBatch.objects.create(
             kind=kind,
             state=BatchState.IMPORTING,
@@ -285,8 +301,8 @@ def preview_batch(*, batch: ImportBatch, progress: Progress | None = None) -> Im
         check_may_import(user)  # the uploader may have lost the right since (the worker reads later)
     except PermissionDenied as error:
         return _fail(batch, str(error))
-    batch.state = BatchState.READING
-    batch.save(update_fields=["state"])
+    batch.state, batch.heartbeat_at = BatchState.READING, timezone.now()
+    batch.save(update_fields=["state", "heartbeat_at"])
     try:
         with gc_paused():
             rows = read_rows(kind=batch.kind, data=bytes(batch.file_data), progress=progress)
@@ -310,15 +326,15 @@ def preview_batch(*, batch: ImportBatch, progress: Progress | None = None) -> Im
             batch.planned_writes = keep.pack_writes(plan.writes)
         batch.progress_done = batch.progress_total = len(plan.results)
         del plan, log  # freed before the data is saved
-    batch.state = BatchState.PREVIEWED
+    batch.state, batch.heartbeat_at = BatchState.PREVIEWED, None
     _save_data_first(batch)
     return batch
 
 
 def _fail(batch: ImportBatch, message: str) -> ImportBatch:
     """The batch cannot be read: keep why, and no longer the file."""
-    batch.state, batch.error, batch.file_data = BatchState.FAILED, message, None
-    batch.save(update_fields=["state", "error", "file_data"])
+    batch.state, batch.error, batch.file_data, batch.heartbeat_at = BatchState.FAILED, message, None, None
+    batch.save(update_fields=["state", "error", "file_data", "heartbeat_at"])
     return batch
 
 
@@ -356,7 +372,7 @@ def _plan_again(batch: ImportBatch, *, user, today: datetime.date, progress: Pro
     return plan.writes
 
 
-def confirm_batch(*, batch: ImportBatch, user, progress: Progress | None = None) -> ImportBatch:
+def confirm_batch(*, batch: ImportBatch, user, progress: Progress | None = None, queued: bool = False) -> ImportBatch:
     """Write what the preview showed, in one transaction, or nothing.
 
     Only the user who uploaded the workbook confirms it (``check_may_confirm``), with the rights
@@ -364,40 +380,148 @@ def confirm_batch(*, batch: ImportBatch, user, progress: Progress | None = None)
     role, area and activity are what they were; otherwise the rows are planned again for this
     user, and written only if every row's outcome is still the one the preview showed.
 
-    The batch row is claimed first and written again only at the end of the transaction,
-    so that the progress (written on a connection of its own) is never blocked by it.
+    The batch is claimed by a conditional UPDATE: from "previewed", or, for the worker
+    (``queued``), as ``start_confirm`` handed it over and only once; a second confirmation of
+    the same preview (a double click, two tabs, a task run twice) finds it claimed and writes
+    nothing. The claim records the first sign of life (``heartbeat_at``). The writing waits
+    for any other import being written (``_take_import_lock``), then checks the plan against
+    the data as that import left it. The batch row is written again only at the end of the
+    transaction, so that the progress (written on a connection of its own) is never blocked
+    by it; if the batch was declared stopped meanwhile, nothing is written.
     """
     check_may_confirm(batch=batch, user=user)
-    claimed = ImportBatch.objects.filter(
-        pk=batch.pk,
-        state__in=[BatchState.PREVIEWED, BatchState.IMPORTING],
-        parsed_rows__isnull=False,
-        refused_count=0,
-    ).update(state=BatchState.IMPORTING, error="")
+    claimable = (
+        {"state": BatchState.IMPORTING, "heartbeat_at__isnull": True} if queued else {"state": BatchState.PREVIEWED}
+    )
+    try:
+        with transaction.atomic():
+            claimed = ImportBatch.objects.filter(
+                pk=batch.pk, parsed_rows__isnull=False, refused_count=0, **claimable
+            ).update(state=BatchState.IMPORTING, error="", heartbeat_at=timezone.now())
+    except OperationalError as error:  # SQLite: another import held the database longer than its timeout
+        raise ValidationError(str(BUSY)) from error
     if not claimed:
         batch.refresh_from_db()
-        if batch.refused_count:
-            raise ValidationError(_("Some rows are refused; nothing was imported."))
-        raise ValidationError(
-            _("This import cannot be confirmed (it is %(state)s).") % {"state": batch.get_state_display()}
-        )
+        raise _not_confirmable(batch)
     batch.refresh_from_db()
     if progress is not None:
         progress(_("Checking the rows against the database"), 0, batch.total_rows, force=True)
     today = timezone.localdate()
     try:
         with transaction.atomic(), gc_paused():
-            bulk.hold_write_lock(batch)
+            _take_import_lock(batch, wait=None if queued else settings.WORKBOOK_LOCK_WAIT, progress=progress)
             writes = _kept_writes(batch, user=user, today=today)
             if writes is None:
                 writes = _plan_again(batch, user=user, today=today, progress=progress)
             _forget_plan(batch)  # free what the preview kept before writing
             changes = _write(writes, user=user, reason=import_reason(batch), progress=progress)
+            # Still ours (not declared stopped by fail_stopped_imports): the row stays locked until commit.
+            if not ImportBatch.objects.filter(pk=batch.pk, state=BatchState.IMPORTING).update(heartbeat_at=None):
+                raise ValidationError(str(STOPPED))
+            batch.heartbeat_at = None
             _finish(batch, changes)
     except Exception:
-        ImportBatch.objects.filter(pk=batch.pk, state=BatchState.IMPORTING).update(state=BatchState.PREVIEWED)
+        ImportBatch.objects.filter(pk=batch.pk, state=BatchState.IMPORTING).update(
+            state=BatchState.PREVIEWED, heartbeat_at=None
+        )
         raise
     return batch
+
+
+def _not_confirmable(batch: ImportBatch) -> ValidationError:
+    if batch.refused_count:
+        return ValidationError(_("Some rows are refused; nothing was imported."))
+    if batch.state == BatchState.IMPORTING:
+        return ValidationError(_("This import is already being written; it is written once."))
+    if batch.state == BatchState.IMPORTED:
+        return ValidationError(_("This import was already confirmed; nothing more was written."))
+    return ValidationError(
+        _("This import cannot be confirmed (it is %(state)s).") % {"state": batch.get_state_display()}
+    )
+
+
+# Confirmations and command-line imports are written one at a time. One lock for all of them, not
+# one per area or kind: an import reaches beyond its area's rows (a person found in another
+# commune, a branch's members), and imports are short and rare enough to queue.
+IMPORT_LOCK = int.from_bytes(hashlib.sha256(b"workbooks.import").digest()[:8], "big", signed=True)
+LOCK_POLL = 0.2  # seconds between two tries
+
+
+def _take_import_lock(batch: ImportBatch | None, *, wait: float | None, progress: Progress | None) -> None:
+    """Hold the import lock until the transaction ends; wait ``wait`` seconds at most (None: as long as needed).
+
+    On PostgreSQL a transaction-level advisory lock, tried again and again rather than awaited in
+    the database, so that a worker waiting shows it on the batch's page and keeps its batch alive
+    (``fail_stopped_imports``); given up after ``wait`` seconds with a message. On SQLite the
+    database's write lock, which serialises writers anyway (``bulk.hold_write_lock``), taken at
+    once from the start (for a command-line import, by the batch's INSERT that follows).
+    """
+    if connection.vendor != "postgresql":
+        if batch is not None:
+            bulk.hold_write_lock(batch)
+        return
+    deadline = None if wait is None else time.monotonic() + wait
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            if cursor.fetchone()[0]:
+                return
+        if deadline is not None and time.monotonic() >= deadline:
+            raise ValidationError(str(BUSY))
+        if progress is not None:
+            progress(_("Waiting for another import to finish"), 0, batch.total_rows if batch else 0)
+        time.sleep(LOCK_POLL)
+
+
+def fail_stopped_imports() -> int:
+    """Mark failed the batches whose worker stopped; return how many.
+
+    A worker killed in the middle of a preview or an import leaves its transaction rolled back
+    by the database (nothing of the import is written) but its batch busy. A batch a worker
+    began (``heartbeat_at`` set) and which has shown no sign of life (progress, see
+    ``workbooks.progress``) for ``WORKBOOK_STOPPED_AFTER`` seconds is failed with a message
+    in its uploader's language, and the data it kept dropped; the file can be uploaded again.
+    Called wherever batches are looked at and when the worker begins a task.
+
+    On SQLite a live import holds the database's write lock for its whole transaction (its
+    progress cannot be written meanwhile): the UPDATE is not awaited, and a batch whose
+    database is locked is left for the next look.
+    """
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.WORKBOOK_STOPPED_AFTER)
+    stopped = ImportBatch.objects.filter(state__in=WORKING_STATES, heartbeat_at__lt=cutoff)
+    failed = 0
+    for pk, language in stopped.values_list("pk", "language"):
+        with translation.override(language or settings.LANGUAGE_CODE):
+            message = str(STOPPED)
+        try:
+            with transaction.atomic(), _not_waiting():
+                failed += stopped.filter(pk=pk).update(
+                    state=BatchState.FAILED,
+                    error=message,
+                    heartbeat_at=None,
+                    **dict.fromkeys(("file_data", "parsed_rows", "planned_writes", "reads"), None),
+                    reads_digest="",
+                )
+        except OperationalError:
+            continue
+    return failed
+
+
+@contextlib.contextmanager
+def _not_waiting():
+    """On SQLite, a statement that needs the write lock fails at once rather than waiting for it."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (timeout,) = cursor.fetchone()
+        cursor.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
 def start_preview(*, batch: ImportBatch) -> bool:
@@ -432,13 +556,13 @@ def start_confirm(*, batch: ImportBatch, user) -> bool:
     if batch.total_rows <= settings.WORKBOOK_BACKGROUND_ROWS:
         confirm_batch(batch=batch, user=user)
         return False
+    # Handed to the worker: importing, with no sign of life until the worker claims it (confirm_batch).
     updated = ImportBatch.objects.filter(pk=batch.pk, state=BatchState.PREVIEWED).update(
-        state=BatchState.IMPORTING, error="", progress_done=0
+        state=BatchState.IMPORTING, error="", progress_done=0, heartbeat_at=None
     )
     if not updated:
-        raise ValidationError(
-            _("This import cannot be confirmed (it is %(state)s).") % {"state": batch.get_state_display()}
-        )
+        batch.refresh_from_db()
+        raise _not_confirmable(batch)
     transaction.on_commit(lambda: tasks.confirm_import.enqueue(batch.pk, user.pk))
     return True
 

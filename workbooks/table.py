@@ -10,7 +10,10 @@ from django.utils.translation import gettext as _
 
 from . import values
 from .columns import Column
+from .personal import DATE_KEYS, NUMBER_KEYS
 from .readers import UnreadableWorkbook, iter_sheet_rows, open_workbook, worksheet_indexes
+
+MASKABLE_KEYS = NUMBER_KEYS | DATE_KEYS
 
 # Title rows ("DANH SÁCH HỘI VIÊN …") may sit above the header.
 HEADER_SCAN_ROWS = 30
@@ -124,7 +127,8 @@ def parse_rows(rows: Iterable[list], layout: Layout, *, on_row: Callable[[int], 
         width = len(row)
         for index, column in positions:
             cell = row[index] if index < width else None
-            if values.is_blank(cell):
+            # A masked value (a reader's export, re-imported) is a blank: it leaves the stored one.
+            if values.is_blank(cell) or (column.key in MASKABLE_KEYS and values.is_masked(cell)):
                 continue
             try:
                 parsed.values[column.key] = column.parse(cell)

@@ -3,6 +3,10 @@
 Only the public API is used (``@task``, ``enqueue``), so the database backend of
 django-tasks-db (``manage.py db_worker``) can be swapped for an RQ or Celery backend in
 ``TASKS``. A task receives ids, never objects, and reads the batch itself.
+
+Each task begins by failing the batches of a worker that was stopped (killed, or its machine
+restarted) in the middle of one (``services.fail_stopped_imports``): a worker starting again
+clears what the last one left busy.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from .progress import Progress
 
 @task()
 def preview_import(batch_id: int) -> None:
+    services.fail_stopped_imports()
     batch = ImportBatch.objects.select_related("created_by__area").get(pk=batch_id)
     if batch.state != BatchState.QUEUED:
         return
@@ -37,16 +42,18 @@ def preview_import(batch_id: int) -> None:
 
 @task()
 def confirm_import(batch_id: int, user_id: int) -> None:
+    services.fail_stopped_imports()
     batch = ImportBatch.objects.get(pk=batch_id)
     user = get_user_model().objects.select_related("area").get(pk=user_id)
     progress = Progress(batch)
     try:
         with translation.override(batch.language or settings.LANGUAGE_CODE):
-            services.confirm_batch(batch=batch, user=user, progress=progress)
+            services.confirm_batch(batch=batch, user=user, progress=progress, queued=True)
     except (ValidationError, PermissionDenied, services.StalePreview) as error:
         message = error.messages[0] if isinstance(error, ValidationError) else str(error)
-        ImportBatch.objects.filter(pk=batch_id, state=BatchState.IMPORTING).update(
-            state=BatchState.PREVIEWED, error=message
-        )
+        # Not claimed (refused before), or released by confirm_batch; never a batch another run claimed.
+        ImportBatch.objects.filter(
+            pk=batch_id, state__in=[BatchState.IMPORTING, BatchState.PREVIEWED], heartbeat_at__isnull=True
+        ).update(state=BatchState.PREVIEWED, error=message)
     finally:
         progress.close()

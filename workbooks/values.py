@@ -23,12 +23,21 @@ _NOT_DIGITS = re.compile(r"[\s.\-]")
 _KEY_SPLIT = re.compile(r"[^0-9a-z]+")
 
 
+# The sign that hides the digits of a masked personal value (workbooks.personal).
+MASK = "•"
+
+
 class CellError(ValueError):
     pass
 
 
 def is_blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def is_masked(cell) -> bool:
+    """A personal value as this application writes it for readers (``0870•••••234``, ``••/••/••••``)."""
+    return isinstance(cell, str) and MASK in cell
 
 
 def match_key(text) -> str:

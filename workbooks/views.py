@@ -13,10 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.body_limit import accepts_body
+from core.downloads import Counted, log_download
+from core.models import DownloadKind
 
 from . import selectors, services, templates, undo
 from .forms import ExportForm, UploadForm
 from .models import BatchState, ImportKind
+from .personal import PERSONAL_KINDS
 from .plan import Outcome
 from .readers import max_upload_size
 
@@ -59,6 +62,7 @@ def asked_kind(request) -> str | None:
 
 
 def render_import_page(request, *, form: UploadForm, export_form: ExportForm | None = None, status: int = 200):
+    services.fail_stopped_imports()  # the list shows an import whose worker was stopped as failed
     context = {
         "form": form,
         "export_form": export_form or ExportForm(user=request.user, today=timezone.localdate()),
@@ -91,6 +95,7 @@ def import_page(request):
 
 
 def batch_page(request, pk):
+    services.fail_stopped_imports()  # a batch whose worker was stopped shows as failed, not busy forever
     batch = _batch(request, pk)
     status = request.GET.get("status") if request.GET.get("status") in Outcome.values else None
     # Whoever sees a batch holds its area: if they may change data there, they may see its people's numbers.
@@ -126,6 +131,7 @@ def batch_page(request, pk):
 
 @require_GET
 def batch_progress(request, pk):
+    services.fail_stopped_imports()
     batch = _batch(request, pk)
     return JsonResponse(
         {
@@ -187,7 +193,17 @@ def batch_outcome(request, pk):
     outcome = selectors.outcome_rows(batch, personal=request.user.can_edit)
     rows = [[r.number, r.status, r.label, r.messages, r.changes] for r in outcome]
     content = templates.outcome_workbook(rows, status_labels=labels)
-    return xlsx_response(content, f"ket-qua-nhap-{batch.pk}.xlsx")
+    file_name = f"ket-qua-nhap-{batch.pk}.xlsx"
+    if batch.kind in PERSONAL_KINDS:
+        log_download(
+            request=request,
+            kind=DownloadKind.IMPORT_OUTCOME,
+            file_name=file_name,
+            rows=len(rows),
+            filters={"batch": batch.pk, "import_kind": batch.kind},
+            area=batch.area,
+        )
+    return xlsx_response(content, file_name)
 
 
 @require_GET
@@ -209,11 +225,14 @@ def export(request, kind):
     data = form.cleaned_data
     organization = data["organization"].code if data["organization"] else None
     area_path = data["area"].path if data["area"] else None
-    if kind == ImportKind.BRANCHES:
+    file_name = f"{kind}-{timezone.localdate():%Y%m%d}.xlsx"
+    if kind == ImportKind.BRANCHES:  # branches only: no personal data, no log
         rows = selectors.branches_for_export(request.user, organization=organization, area_path=area_path)
-    else:
-        rows = selectors.members_for_export(
-            request.user, organization=organization, area_path=area_path, branch=data["branch"]
-        )
+        return xlsx_response(templates.write_workbook(kind, rows), file_name)
+    members = selectors.members_for_export(
+        request.user, organization=organization, area_path=area_path, branch=data["branch"]
+    )
+    rows = Counted(members)
     content = templates.write_workbook(kind, rows)
-    return xlsx_response(content, f"{kind}-{timezone.localdate():%Y%m%d}.xlsx")
+    log_download(request=request, kind=DownloadKind.MEMBERS, file_name=file_name, rows=rows.count, area=data["area"])
+    return xlsx_response(content, file_name)

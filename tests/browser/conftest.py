@@ -31,6 +31,10 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 
 
 def pytest_collection_modifyitems(config, items):
+    # Last of all (after pytest-django's own ordering, which runs first): Playwright's event loop
+    # stays in this thread until the session ends, and hides from Django the serialized copy of
+    # the database that later ``serialized_rollback`` tests restore (see ``reference_data`` in tests/conftest.py).
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     missing = None
     if not CHROMIUM.exists():
         missing = f"{CHROMIUM} is not installed (apt-get install chromium)"
@@ -49,39 +53,6 @@ def pytest_collection_modifyitems(config, items):
 def pytest_terminal_summary(terminalreporter):
     if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
         terminalreporter.write_line(f"Browser screenshots: {SCREENSHOTS}")
-
-
-def _reference_models():
-    from branches.models import Organization
-    from ratings.models import Grade, RatingScheme, SchemeAssignment
-
-    return [Organization, RatingScheme, Grade, SchemeAssignment]
-
-
-@pytest.fixture(scope="session")
-def reference_snapshot(django_db_setup, django_db_blocker) -> str:
-    """The rows the data migrations wrote (organizations, rating schemes), taken before any browser test."""
-    from django.core import serializers
-
-    with django_db_blocker.unblock():
-        rows = [row for model in _reference_models() for row in model.objects.order_by("pk")]
-        return serializers.serialize("json", rows)
-
-
-@pytest.fixture
-def reference_data(transactional_db, reference_snapshot) -> None:
-    """Put back the data migrations' rows that the previous live-server test flushed.
-
-    (``serialized_rollback`` would do it, but Playwright's event loop in this thread hides
-    the serialized copy that Django keeps on the connection.)
-    """
-    from django.core import serializers
-
-    from branches.models import Organization
-
-    if not Organization.objects.exists():
-        for row in serializers.deserialize("json", reference_snapshot):
-            row.save()
 
 
 @pytest.fixture(scope="session")

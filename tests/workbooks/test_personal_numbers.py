@@ -128,12 +128,12 @@ def exports(client):
     return {"page": page[1:], "admin": admin[1:]}
 
 
-def test_exports_give_readers_no_cccd_phone_or_party_date(world, client, party_member):
+def test_exports_give_readers_the_numbers_masked_and_no_party_date(world, client, party_member):
     client.force_login(world.province)
     for route, rows in exports(client).items():
         assert [row[1] for row in rows] == ["Võ Văn Đảng"], route
         cccd, phone, party = rows[0][6], rows[0][7], rows[0][11]
-        assert (cccd, phone, party) == (None, None, None), route
+        assert (cccd, phone, party) == ("0870•••••123", "0912•••111", "••/••/••••"), route
 
 
 def test_exports_give_editors_every_value(world, client, party_member):
