@@ -1,7 +1,7 @@
 """Load test: 50 users for 60 s on gunicorn (2 workers) and PostgreSQL, the demo province at 20.000 memberships.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/load_demo python bench/load.py [--users 50] [--duration 60]
-        [--think 5-15] [--warmup 10] [--members 20000]
+        [--think 5-15] [--warmup 10] [--members 20000] [--threads 1]
 
 Creates the database if it is missing, migrates it and loads the demo province
 (``seed_demo --members 20000``) unless it is there (a database that holds it is reused as it

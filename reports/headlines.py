@@ -2,7 +2,8 @@
 
 Memberships and gathering rate as of today, the share of strong branches among the
 approved ratings of the last rated year, and the branches that held no meeting last
-month: three reports and two small queries, whatever the size of the area.
+month: three reports (the membership's rows for all organizations together, the others' totals
+alone) and two small queries, whatever the size of the area.
 """
 
 import datetime
@@ -74,14 +75,14 @@ def best_grade_codes() -> set[str]:
 
 
 def headline_figures(area: Area, *, today: datetime.date) -> Headlines:
-    membership = selectors.membership_report(area=area, on=today)
+    membership = selectors.membership_report(area=area, on=today, by_organization=False)
     rated_year = last_rated_year(area)
-    ratings = selectors.ratings_report(area=area, year=rated_year or today.year)
+    ratings = selectors.ratings_report(area=area, year=rated_year or today.year, totals_only=True)
     best = best_grade_codes()
     strong = sum(grade["count"] for code, grade in ratings.total["grades"].items() if code in best)
     year, month = last_month(today)
     start, end = selectors.period_bounds(year=year, month=month)
-    meetings = selectors.meetings_report(area=area, start=start, end=end)
+    meetings = selectors.meetings_report(area=area, start=start, end=end, totals_only=True)
     return Headlines(
         today=today,
         membership=membership,

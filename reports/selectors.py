@@ -78,7 +78,10 @@ def _active_on(on: datetime.date, prefix: str = "") -> Q:
 def _assemble(
     *, headers: list[RowHeader], tally: Tally, figures, organizations: list[Organization], split: bool
 ) -> tuple[list[dict], dict]:
-    """Rows and total from the tally; with ``split``, each also broken down by organization."""
+    """Rows and total from the tally; with ``split``, each also broken down by organization.
+
+    No headers, no rows: the total alone (a report's ``totals_only``, for the dashboard's headlines).
+    """
 
     def with_organizations(counts_of) -> dict:
         result = figures(counts_of(None))
@@ -104,10 +107,19 @@ def _assemble(
 
 
 def membership_report(
-    *, area: Area, on: datetime.date, organization: Organization | None = None, units_on: datetime.date | None = None
+    *,
+    area: Area,
+    on: datetime.date,
+    organization: Organization | None = None,
+    units_on: datetime.date | None = None,
+    by_organization: bool = True,
 ) -> Report:
     """Figures of ``on`` and of a year earlier, both counted in the branches' rows of the
-    units' date: across a reorganisation the comparison is like with like."""
+    units' date: across a reorganisation the comparison is like with like.
+
+    Without ``by_organization``, the rows and the total are not broken down by organization
+    (the dashboard shows them for all organizations together).
+    """
     units = units_for(area, on, units_on)
     year_start = on.replace(month=1, day=1)
     year_before = _year_before(on)
@@ -233,7 +245,11 @@ def membership_report(
         }
 
     rows, total = _assemble(
-        headers=headers, tally=tally, figures=figures, organizations=organizations, split=organization is None
+        headers=headers,
+        tally=tally,
+        figures=figures,
+        organizations=organizations,
+        split=organization is None and by_organization,
     )
     for row in rows:
         row["people"] = tally.row(row["key"]).get("sole_people", 0) + shared_by_row.get(row["key"], 0)
@@ -278,6 +294,7 @@ def ratings_report(
     organization: Organization | None = None,
     include_drafts: bool = False,
     units_on: datetime.date | None = None,
+    totals_only: bool = False,
 ) -> Report:
     organizations = _organizations(organization)
     start, end = period_bounds(year=year)
@@ -313,7 +330,11 @@ def ratings_report(
         }
 
     rows, total = _assemble(
-        headers=headers, tally=tally, figures=figures, organizations=organizations, split=organization is None
+        headers=[] if totals_only else headers,
+        tally=tally,
+        figures=figures,
+        organizations=organizations,
+        split=organization is None,
     )
     return Report(
         kind="ratings",
@@ -375,6 +396,7 @@ def meetings_report(
     organization: Organization | None = None,
     units_on: datetime.date | None = None,
     today: datetime.date | None = None,
+    totals_only: bool = False,
 ) -> Report:
     organizations = _organizations(organization)
     units = units_for(area, end, units_on)
@@ -426,7 +448,11 @@ def meetings_report(
         }
 
     rows, total = _assemble(
-        headers=headers, tally=tally, figures=figures, organizations=organizations, split=organization is None
+        headers=[] if totals_only else headers,
+        tally=tally,
+        figures=figures,
+        organizations=organizations,
+        split=organization is None,
     )
     without = (
         index.branches_where(_active_during(start, end))

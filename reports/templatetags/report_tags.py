@@ -50,3 +50,18 @@ def figure_cells(cells, css: str = "") -> str:
     return mark_safe(
         "".join(_cell(language, classes, str(cell.key), type(cell.value), cell.value, cell.kind) for cell in cells)
     )
+
+
+@register.simple_tag
+def organization_rows(code, organizations) -> str:
+    """The folded rows of a line's organizations, ``<tr class="collapse org-row" …>``: one call per line
+    rather than a loop of the template per row (a province's report has four hundred of them)."""
+    row = str(code)
+    return mark_safe(
+        "".join(
+            f'<tr class="collapse org-row" data-row="{escape(row)}" data-organization="{escape(str(org.code))}">'
+            f'<td class="unit ps-4 text-secondary">{escape(str(org.short_name))}</td>'
+            f"{figure_cells(cells, 'text-secondary')}</tr>\n"
+            for org, cells in organizations
+        )
+    )

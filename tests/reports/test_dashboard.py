@@ -110,3 +110,23 @@ def test_landing_after_login_is_the_dashboard(client, data):
     response = client.post(reverse("login"), {"username": "huyen991", "password": "mat-khau-thu-nghiem"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("home")
     assert response.context["area"].code == "991"
+
+
+@pytest.mark.parametrize("area_attr", ["province", "district_a", "commune_a", "hamlet_a1"])
+def test_the_dashboards_lighter_reports_total_as_the_full_ones(data, area_attr):
+    """The headlines ask for less (no rows, or no breakdown by organization): the figures stay the reports'."""
+    from reports import selectors
+
+    area = getattr(data.tree, area_attr)
+    on, start, end = datetime.date(2025, 12, 31), datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
+    full = selectors.membership_report(area=area, on=on)
+    light = selectors.membership_report(area=area, on=on, by_organization=False)
+    without_split = {key: value for key, value in full.total.items() if key != "organizations"}
+    assert light.total == without_split
+    assert light.rows == [{k: v for k, v in row.items() if k != "organizations"} for row in full.rows]
+    for report in (
+        lambda **kw: selectors.ratings_report(area=area, year=2024, **kw),
+        lambda **kw: selectors.meetings_report(area=area, start=start, end=end, **kw),
+    ):
+        assert report(totals_only=True).total == report().total
+        assert report(totals_only=True).rows == []
