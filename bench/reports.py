@@ -34,6 +34,7 @@ province is not loaded again; one holding other data (another seed) is refused: 
 
 import argparse
 import datetime
+import inspect
 import random
 import sys
 import time
@@ -373,13 +374,19 @@ def report_runners() -> dict:
 
     year_start, year_end = selectors.period_bounds(year=2025)
     month_start, month_end = selectors.period_bounds(year=2025, month=12)
-    return {
+    found = {
         "membership": lambda area: selectors.membership_report(area=area, on=REPORT_DATE),
         "ratings": lambda area: selectors.ratings_report(area=area, year=2025),
         "meetings (year)": lambda area: selectors.meetings_report(area=area, start=year_start, end=year_end),
         "meetings (month)": lambda area: selectors.meetings_report(area=area, start=month_start, end=month_end),
         "officers": lambda area: selectors.officers_report(area=area, year=2025, month=12),
     }
+    if "from_history" in inspect.signature(selectors.membership_report).parameters:
+        # The same report counted straight from the periods: what the roll-ups replaced.
+        found["membership (history)"] = lambda area: selectors.membership_report(
+            area=area, on=REPORT_DATE, from_history=True
+        )
+    return found
 
 
 def bench_areas() -> dict:
@@ -399,15 +406,23 @@ def timed(run, area) -> tuple[float, int, object]:
 
 
 def time_reports(repeat: int) -> None:
+    """Each report's best time beside the floor, ``SELECT count(*)`` over the periods, timed
+    just before it on the same database (best of as many runs), and their ratio (target: < 1,5)."""
     runners, areas = report_runners(), bench_areas()
-    print(f"{'report':<18}{'level':<10}{'first':>10}{'best':>10}{'queries':>9}")
+    print(f"{'report':<26}{'level':<10}{'first':>9}{'best':>9}{'count(*)':>10}{'ratio':>7}{'queries':>9}")
     for name, run in runners.items():
         for level, area in areas.items():
-            times = []
+            times, floors = [], []
             for _ in range(repeat):
+                floors.append(floor_seconds())
                 elapsed, queries, _ = timed(run, area)
                 times.append(elapsed)
-            print(f"{name:<18}{level:<10}{times[0] * 1000:>8.0f}ms{min(times) * 1000:>8.0f}ms{queries:>9}")
+            ratio = min(times) / min(floors)
+            print(
+                f"{name:<26}{level:<10}{_ms(times[0]):>9}{_ms(min(times)):>9}{_ms(min(floors)):>10}"
+                f"{ratio:>7.1f}{queries:>9}",
+                flush=True,
+            )
 
 
 def _province_periods_sql() -> str:

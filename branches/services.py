@@ -61,3 +61,16 @@ def update_officer(
 ) -> Officer:
     values = {"role": role, "start_on": start_on, "end_on": end_on}
     return save_changes(officer, expected_version=expected_version, values=values)
+
+
+def lock_branches(branch_ids) -> None:
+    """Lock the branches a write is about to change the history of, in id order, until the commit.
+
+    The database keeps each branch's counts as the history is written (members.rollups);
+    writers that take their branches in one order never wait for each other's counts in
+    opposite orders (no deadlock). ``FOR NO KEY UPDATE`` leaves reads and foreign-key
+    checks free; SQLite has one writer at a time and ignores it.
+    """
+    ids = sorted({pk for pk in branch_ids if pk is not None})
+    if ids:
+        list(Branch.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))

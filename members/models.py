@@ -242,6 +242,8 @@ class MembershipPeriod(ScopedModel):
                 include=["status", "shares_person", "person"],
                 name="period_roll_idx",
             ),
+            # The roll-ups' triggers find a person's periods when their Party joining date changes.
+            models.Index(fields=["person"], name="period_person_idx"),
             # Distinct people are counted over the periods of people with several memberships.
             models.Index(
                 fields=["branch", "valid_from", "valid_to"],
@@ -303,3 +305,173 @@ class TargetPopulation(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.hamlet} {self.organization.code} {self.year}: {self.count}"
+
+
+# --- Roll-ups: the counts the membership report reads, kept by database triggers ------------
+#
+# ``members.rollups`` installs the triggers and explains the scheme. The counts of a branch
+# on any day are its checkpoint of the nearest month of the calendar, corrected by the
+# changes of the days between. Derived data: their references carry no database
+# constraint, since the triggers write them while the history itself is being deleted.
+
+ROLLUP_COUNTS = (
+    "present",
+    "away",
+    "stopped",
+    "sole",
+    "alone",
+    "joined",
+    *(f"ended_{reason}" for reason in EndReason.values),
+    "introduced",
+    "admitted",
+)
+
+
+class RollupCalendar(models.Model):
+    """The months (their first day) for which every branch's checkpoint is kept."""
+
+    month = models.DateField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("roll-up month")
+        verbose_name_plural = _("roll-up months")
+        constraints = [models.CheckConstraint(condition=Q(month__day=1), name="rollup_calendar_first_day")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y}"
+
+
+class RollupCounts(models.Model):
+    """Columns shared by a branch's checkpoint and its changes of a day."""
+
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    present = models.IntegerField(default=0)
+    away = models.IntegerField(default=0)
+    stopped = models.IntegerField(default=0)
+    # Periods of people with a single membership: they count as one person each.
+    sole = models.IntegerField(default=0)
+    # People who share periods (``shares_person``) but are members of this branch alone then.
+    alone = models.IntegerField(default=0)
+    # Memberships begun by then in the branch (joined_branch), cumulative: a year's joinings
+    # are the difference of two days.
+    joined = models.IntegerField(default=0)
+    ended_transferred = models.IntegerField(default=0)
+    ended_aged_out = models.IntegerField(default=0)
+    ended_removed = models.IntegerField(default=0)
+    ended_resigned = models.IntegerField(default=0)
+    ended_deceased = models.IntegerField(default=0)
+    # Memberships introduced to the Party by then, and members admitted to it, each in the
+    # branch the membership was in on that day (cumulative, like ``joined``).
+    introduced = models.IntegerField(default=0)
+    admitted = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class RollupMonth(RollupCounts):
+    """A branch's counts on the first day of a calendar month (the checkpoint)."""
+
+    month = models.DateField()
+
+    class Meta:
+        verbose_name = _("branch roll-up of a month")
+        verbose_name_plural = _("branch roll-ups of months")
+        # On PostgreSQL a report reads a month's checkpoints from the index alone.
+        constraints = [
+            models.UniqueConstraint(fields=["month", "branch"], include=ROLLUP_COUNTS, name="rollup_month_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.month:%m/%Y}"
+
+
+class RollupDay(RollupCounts):
+    """How a branch's counts change on a day (negative when periods end)."""
+
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("branch roll-up change of a day")
+        verbose_name_plural = _("branch roll-up changes of days")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "branch"], include=ROLLUP_COUNTS, name="rollup_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.day:%d/%m/%Y}"
+
+
+class RollupCombo(models.Model):
+    """A set of branches someone is a member of at once ("12,57": ids in order; one branch or more)."""
+
+    branches = models.CharField(max_length=400, unique=True)
+    size = models.PositiveSmallIntegerField()
+
+    def __str__(self) -> str:
+        return self.branches
+
+
+class RollupComboBranch(models.Model):
+    """The branches of a set of two or more."""
+
+    combo = models.ForeignKey(
+        RollupCombo, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    branch = models.ForeignKey("branches.Branch", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["combo", "branch"], name="rollup_combo_branch_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.combo_id}: {self.branch_id}"
+
+
+class RollupSegment(models.Model):
+    """A stretch of days over which a person who shares periods is a member of one set of branches."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    combo = models.ForeignKey(
+        RollupCombo, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.combo_id} {self.valid_from}–{self.valid_to or ''}"
+
+
+class RollupComboMonth(models.Model):
+    """The people of a set of two or more branches on the first day of a calendar month."""
+
+    combo = models.ForeignKey(
+        RollupCombo, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    month = models.DateField()
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "combo"], include=["people"], name="rollup_combo_month_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.combo_id} {self.month:%m/%Y}"
+
+
+class RollupComboDay(models.Model):
+    combo = models.ForeignKey(
+        RollupCombo, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    day = models.DateField()
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "combo"], include=["people"], name="rollup_combo_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.combo_id} {self.day:%d/%m/%Y}"

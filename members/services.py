@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
+from branches.services import lock_branches
 from core.concurrency import ensure_current, save_changes
 
 from .models import EndReason, Membership, MembershipPeriod, MembershipStatus, Person
@@ -100,6 +101,7 @@ def create_membership(
     introduced_to_party_on: datetime.date | None = None,
     note: str = "",
 ) -> Membership:
+    lock_branches([branch.pk, *person.memberships.values_list("branch_id", flat=True)])
     membership = Membership(
         person=person,
         organization_id=branch.organization_id,
@@ -127,9 +129,10 @@ def create_membership(
     return membership
 
 
-def _open_period(membership: Membership, on: datetime.date) -> MembershipPeriod:
+def _open_period(membership: Membership, on: datetime.date, *, to_branch: Branch | None = None) -> MembershipPeriod:
     if membership.ended_on is not None:
         raise ValidationError(_("This membership has already ended."))
+    lock_branches([membership.branch_id, to_branch.pk if to_branch else None])
     period = MembershipPeriod.objects.select_for_update().get(membership=membership, valid_to__isnull=True)
     if on < period.valid_from:
         raise ValidationError(
@@ -140,7 +143,7 @@ def _open_period(membership: Membership, on: datetime.date) -> MembershipPeriod:
 
 
 def _change(membership: Membership, *, on: datetime.date, branch: Branch, status: str, reason: str) -> Membership:
-    period = _open_period(membership, on)
+    period = _open_period(membership, on, to_branch=branch)
     if period.valid_from == on:
         # A second change on the same day replaces the first rather than leaving an empty period.
         period.branch, period.status = branch, status

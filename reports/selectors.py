@@ -16,11 +16,11 @@ from areas.selectors import holder_now, nearest_day
 from branches.models import AllowanceRate, Officer, OfficerRole, Organization
 from core.figures import percent
 from meetings.models import CadreVisit, Meeting
-from members.models import EndReason, Membership, MembershipPeriod, MembershipStatus, TargetPopulation
-from members.selectors import in_force_on
+from members.models import EndReason, TargetPopulation
 from ratings.models import BranchRating, Grade, RatingState, SchemeAssignment
 
-from .grouping import BranchIndex, RowHeader, Tally, Units, placed_on, row_headers, row_key
+from . import history, rolled
+from .grouping import BranchIndex, RowHeader, Tally, Units, row_headers, row_key
 
 
 @dataclass
@@ -113,54 +113,28 @@ def membership_report(
     organization: Organization | None = None,
     units_on: datetime.date | None = None,
     by_organization: bool = True,
+    from_history: bool = False,
 ) -> Report:
     """Figures of ``on`` and of a year earlier, both counted in the branches' rows of the
     units' date: across a reorganisation the comparison is like with like.
 
     Without ``by_organization``, the rows and the total are not broken down by organization
-    (the dashboard shows them for all organizations together).
+    (the dashboard shows them for all organizations together). ``from_history`` counts from
+    the membership periods instead of the roll-ups (the reference the tests compare with).
     """
     units = units_for(area, on, units_on)
-    year_start = on.replace(month=1, day=1)
     year_before = _year_before(on)
     organizations = _organizations(organization)
     headers = row_headers(units)
     index = BranchIndex(units, organization, _active_on(on))
     tally = index.tally()
-    periods = MembershipPeriod.objects.filter(branch_id__in=index.branch_ids).order_by()
 
-    # One pass over the periods in force on either date: the roll now and a year earlier.
-    # Only indexed columns are read (branch_id, not id), so PostgreSQL scans the index alone.
-    tally.add_by_branch(
-        periods.filter(in_force_on(on) | in_force_on(year_before))
-        .values("branch_id")
-        .annotate(
-            present=Count("branch_id", filter=in_force_on(on) & Q(status=MembershipStatus.PRESENT)),
-            away=Count("branch_id", filter=in_force_on(on) & Q(status=MembershipStatus.AWAY)),
-            stopped=Count("branch_id", filter=in_force_on(on) & Q(status=MembershipStatus.STOPPED)),
-            members_year_before=Count("branch_id", filter=in_force_on(year_before)),
-            sole_people=Count("branch_id", filter=in_force_on(on) & Q(shares_person=False)),
-        ),
-        fields=["present", "away", "stopped", "members_year_before", "sole_people"],
+    # The roll now and a year earlier, the year's events and the people counted once across
+    # organizations: from the roll-ups the writes keep, or straight from the history.
+    source = history if from_history else rolled
+    shared_by_row, shared_total = source.add_counts(
+        tally=tally, index=index, units=units, organization=organization, on=on, year_before=year_before
     )
-    # Distinct people: a person in two organizations counts once. Within one organization
-    # a person holds one membership at a time, so people equal memberships there; across
-    # organizations only the periods of people with several memberships need DISTINCT.
-    # Filtered through the placements' own join (not "branch IN (…)"): PostgreSQL then
-    # plans the few joins in the best order and reads only the area's branches.
-    shared = (
-        MembershipPeriod.objects.filter(in_force_on(on), shares_person=True)
-        .annotate(**placed_on(units.on))
-        .filter(_org_filter(organization, "branch__organization_id"), place__path__startswith=units.path)
-        .order_by()
-    )
-    shared_by_row = {
-        r["key"]: r["people"]
-        for r in shared.values(key=row_key(units, "place__path", "branch_id"))
-        .annotate(people=Count("person_id", distinct=True))
-        .values("key", "people")
-    }
-    shared_total = shared.aggregate(people=Count("person_id", distinct=True))["people"]
 
     targets = (
         TargetPopulation.objects.annotate(
@@ -184,42 +158,6 @@ def membership_report(
             fields=["target"],
         )
 
-    # Events of the year, each counted in the branch the membership was in that day: the
-    # branch joined, the last branch for an ending (it never changes after), else the period's.
-    memberships = Membership.objects.order_by()
-    tally.add_by_branch(
-        memberships.filter(joined_on__range=(year_start, on), joined_branch_id__in=index.branch_ids)
-        .values("joined_branch_id")
-        .annotate(joined=Count("id")),
-        fields=["joined"],
-        branch_field="joined_branch_id",
-    )
-    tally.add_by_branch(
-        memberships.filter(ended_on__range=(year_start, on), branch_id__in=index.branch_ids)
-        .values("branch_id", "end_reason")
-        .annotate(ended=Count("id")),
-        fields=["ended"],
-        split_by="end_reason",
-    )
-    # Introductions and admissions are few: they are found by their date across all
-    # branches (the date indexes lead), and the index keeps only this area's branches.
-    all_periods = MembershipPeriod.objects.order_by()
-    tally.add_by_branch(
-        all_periods.filter(
-            _contains("membership__introduced_to_party_on"),
-            membership__introduced_to_party_on__range=(year_start, on),
-        )
-        .values("branch_id")
-        .annotate(introduced_to_party=Count("id")),
-        fields=["introduced_to_party"],
-    )
-    tally.add_by_branch(
-        all_periods.filter(_contains("person__party_joined_on"), person__party_joined_on__range=(year_start, on))
-        .values("branch_id")
-        .annotate(admitted_to_party=Count("id")),
-        fields=["admitted_to_party"],
-    )
-
     def figures(counts: dict[str, int]) -> dict:
         # Every membership has one of the three statuses: their sum is the roll.
         members = counts.get("present", 0) + counts.get("away", 0) + counts.get("stopped", 0)
@@ -238,8 +176,8 @@ def membership_report(
             "joined": counts.get("joined", 0),
             "ended": sum(ended_by_reason.values()),
             "ended_by_reason": ended_by_reason,
-            "introduced_to_party": counts.get("introduced_to_party", 0),
-            "admitted_to_party": counts.get("admitted_to_party", 0),
+            "introduced_to_party": counts.get("introduced", 0),
+            "admitted_to_party": counts.get("admitted", 0),
             "members_year_before": before_count,
             "members_change": members - before_count,
         }
@@ -270,11 +208,6 @@ def membership_report(
         rows=rows,
         total=total,
     )
-
-
-def _contains(date_field: str) -> Q:
-    """Periods that contain the date held in another field."""
-    return Q(valid_from__lte=F(date_field)) & (Q(valid_to__isnull=True) | Q(valid_to__gt=F(date_field)))
 
 
 def _year_before(on: datetime.date) -> datetime.date:

@@ -33,6 +33,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from branches.services import lock_branches
+
 from . import bulk, keep, readers, storage
 from .columns import COLUMNS
 from .kinds import planner_class
@@ -154,8 +156,20 @@ def preview(*, kind: str, data: bytes, user, progress: Progress | None = None) -
 # --- writing ----------------------------------------------------------------------------------
 
 
+def _branches_written(writes: Writes) -> set[int]:
+    """The branches whose history the writes change (as they are and as they were)."""
+    found = set()
+    for model in writes.order:
+        updated = writes.updates.get(model, {}).values()
+        for obj in [*writes.creates.get(model, []), *(obj for obj, _before in updated)]:
+            found.update(getattr(obj, name, None) for name in ("branch_id", "joined_branch_id"))
+        found.update(before.get("branch_id") for _obj, before in updated)
+    return found
+
+
 def apply_writes(writes: Writes, *, user, reason: str, progress: Progress | None = None) -> dict:
     """Write the plan's objects and their history; return what undo needs."""
+    lock_branches(_branches_written(writes))
     changes: dict[str, dict] = {}
     steps = sum(1 for model in writes.order for part in (writes.updates, writes.creates) if part.get(model))
     step = 0

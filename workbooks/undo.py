@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import get_history_manager_for_model
 
+from branches.services import lock_branches
+
 from . import bulk, storage
 from .lookups import where_in
 from .models import BatchState, ImportBatch
@@ -62,6 +64,19 @@ def check_undoable(batch: ImportBatch) -> dict:
     return changes
 
 
+def _branches_touched(changes: dict) -> set[int]:
+    """The branches whose history the undo changes: of the memberships and periods it deletes or restores."""
+    found = set()
+    for label in ("members.Membership", "members.MembershipPeriod"):
+        record = changes.get(label)
+        if record:
+            ids = [*record["created"], *(pk for pk, _before in record["updated"])]
+            for queryset in where_in(apps.get_model(label)._base_manager.all(), "pk", ids):
+                found.update(queryset.values_list("branch_id", flat=True))
+            found.update(before.get("branch_id") for _pk, before in record["updated"])
+    return found
+
+
 @transaction.atomic
 def undo_import(*, batch: ImportBatch, user) -> ImportBatch:
     if not user.sees_everything:
@@ -69,6 +84,7 @@ def undo_import(*, batch: ImportBatch, user) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     changes = check_undoable(batch)
     reason = f"undo import #{batch.pk}"[:100]
+    lock_branches(_branches_touched(changes))
     # Last written, first undone: periods before memberships before people.
     for label in reversed(list(changes)):
         model = apps.get_model(label)

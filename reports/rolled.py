@@ -1,0 +1,155 @@
+"""Reading the membership roll-ups (``members.rollups``) into a report's rows.
+
+Each day's counts are its nearest checkpoint plus or minus the changes of the days
+between; both are grouped in SQL by the report's row and organization, over the branch
+placements of the units' date, so a province's report reads its branches' roll-ups in two
+grouped queries and Python receives a few dozen rows. People in several branches at once
+take one more query (``shared_people``). ``reports.history`` counts the same from the periods.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import F, Q, Sum
+
+from areas.models import in_force_q
+from branches.models import BranchPlacement
+from members.models import ROLLUP_COUNTS, EndReason, MembershipStatus, RollupDay, RollupMonth
+from members.rollups import COMBO_BRANCHES, COMBO_COUNTS, Reading, readings
+
+from .grouping import BranchIndex, Tally, Units, placed_on, row_key
+
+
+def _grouped(queryset, units: Units, organization):
+    queryset = queryset.annotate(**placed_on(units.on)).filter(place__path__startswith=units.path)
+    if organization is not None:
+        queryset = queryset.filter(branch__organization_id=organization.pk)
+    return queryset.order_by().values(key=row_key(units, "place__path", "branch_id"), org=F("branch__organization_id"))
+
+
+def rolled_counts(*, units: Units, organization, plan: dict[datetime.date, Reading]) -> dict:
+    """For each day of ``plan``, its counts by (row key, organization id); absent keys count
+    zero (two queries)."""
+    counts = {day: defaultdict(lambda: dict.fromkeys(ROLLUP_COUNTS, 0)) for day in plan}
+    months = {r.month for r in plan.values() if r.month is not None}
+    if months:
+        checkpoints = _grouped(RollupMonth.objects.filter(month__in=months), units, organization)
+        for row in checkpoints.annotate(when=F("month"), **{name: Sum(name) for name in ROLLUP_COUNTS}):
+            for day, reading in plan.items():
+                if reading.month == row["when"]:
+                    bucket = counts[day][row["key"], row["org"]]
+                    for name in ROLLUP_COUNTS:
+                        bucket[name] += row[name]
+    windows = {}
+    for index, (day, reading) in enumerate(plan.items()):
+        start, end = reading.days
+        if start != end:
+            windows[index, day] = (Q(day__gt=start) if start else Q()) & Q(day__lte=end)
+    if windows:
+        either = Q()
+        for window in windows.values():
+            either |= window
+        changes = _grouped(RollupDay.objects.filter(either), units, organization).annotate(
+            **{
+                f"{name}_{index}": Sum(name, filter=window)
+                for (index, _day), window in windows.items()
+                for name in ROLLUP_COUNTS
+            }
+        )
+        for row in changes:
+            for index, day in windows:
+                sign = -1 if plan[day].later else 1
+                bucket = counts[day][row["key"], row["org"]]
+                for name in ROLLUP_COUNTS:
+                    bucket[name] += sign * (row[f"{name}_{index}"] or 0)
+    return counts
+
+
+def add_counts(
+    *,
+    tally: Tally,
+    index: BranchIndex,
+    units: Units,
+    organization,
+    on: datetime.date,
+    year_before: datetime.date,
+) -> tuple[dict[str, int], int]:
+    """Add the roll of ``on`` and a year earlier and the year's events to ``tally`` (each event
+    count the difference of two days' cumulative counts); return the people who are members
+    of several branches at once, by row and in all. Four queries."""
+    before_year = on.replace(month=1, day=1) - datetime.timedelta(days=1)
+    plan = dict(zip([on, year_before, before_year], readings([on, year_before, before_year]), strict=True))
+    rolled = rolled_counts(units=units, organization=organization, plan=plan)
+    now, then, earlier = rolled[on], rolled[year_before], rolled[before_year]
+    yearly = ["joined", *(f"ended_{reason}" for reason in EndReason.values), "introduced", "admitted"]
+    tally.add(
+        (
+            {
+                "key": key,
+                "org": org,
+                "present": now[key, org]["present"],
+                "away": now[key, org]["away"],
+                "stopped": now[key, org]["stopped"],
+                "sole_people": now[key, org]["sole"] + now[key, org]["alone"],
+                "members_year_before": sum(then[key, org][status] for status in MembershipStatus.values),
+                **{f: now[key, org][f] - earlier[key, org][f] for f in yearly},
+            }
+            for key, org in set(now) | set(then) | set(earlier)
+        ),
+        fields=["present", "away", "stopped", "sole_people", "members_year_before", *yearly],
+    )
+    return shared_people(units=units, organization=organization, reading=plan[on])
+
+
+def shared_people(*, units: Units, organization, reading: Reading) -> tuple[dict[str, int], int]:
+    """People who are members of two or more branches at once on the reading's day, once per
+    row and once in the total (one query).
+
+    Each such set of branches counts its people in every row where one of its branches sits
+    on the units' date, and once in the total when any does.
+    """
+    placements = BranchPlacement.objects.filter(in_force_q(units.on), path__startswith=units.path)
+    if organization is not None:
+        placements = placements.filter(branch__organization_id=organization.pk)
+    placed_sql, params = (
+        placements.order_by().values("branch_id", key=row_key(units, "path", "branch_id")).query.sql_with_params()
+    )
+    params = list(params)
+    # The sets that hold a branch of the area (through the branch index, so a commune reads
+    # its own), then their people on the day: the checkpoint, plus or minus the days between.
+    mine = "combo_id IN (SELECT combo_id FROM touched)"
+    start, end = reading.days
+    sign = -1 if reading.later else 1
+    parts = []
+    if reading.month is not None:
+        parts.append(f"SELECT combo_id, people FROM {COMBO_COUNTS.month} WHERE month = %s AND {mine}")
+        params.append(reading.month)
+    if start != end:
+        parts.append(
+            f"SELECT combo_id, {sign} * people FROM {COMBO_COUNTS.day} WHERE "
+            + ("day > %s AND " if start else "")
+            + f"day <= %s AND {mine}"
+        )
+        params += [start, end] if start else [end]
+    # Most sets sit in one row (a person's memberships in one hamlet): grouped by set, with
+    # its first and last row; only the sets spread over several rows are listed row by row.
+    sql = (
+        f"WITH placed AS ({placed_sql}), "
+        f"held AS (SELECT b.combo_id, p.key FROM {COMBO_BRANCHES} AS b "
+        f"JOIN placed AS p ON p.branch_id = b.branch_id), "
+        f"touched AS (SELECT combo_id, MIN(key) AS first_key, MAX(key) AS last_key FROM held GROUP BY combo_id), "
+        f"counts AS (SELECT combo_id, SUM(people) AS people FROM ({' UNION ALL '.join(parts)}) AS c "
+        f"GROUP BY combo_id HAVING SUM(people) <> 0), "
+        f"spread AS (SELECT DISTINCT h.combo_id, h.key FROM held AS h JOIN touched AS t ON t.combo_id = h.combo_id "
+        f"WHERE t.first_key <> t.last_key) "
+        f"SELECT key, SUM(people) FROM ("
+        f"SELECT t.first_key AS key, c.people FROM touched AS t JOIN counts AS c ON c.combo_id = t.combo_id "
+        f"WHERE t.first_key = t.last_key "
+        f"UNION ALL SELECT s.key, c.people FROM spread AS s JOIN counts AS c ON c.combo_id = s.combo_id "
+        f"UNION ALL SELECT '', people FROM counts) AS found GROUP BY key"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        by_row = dict(cursor.fetchall())
+    return by_row, by_row.pop("", 0)
