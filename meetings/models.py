@@ -93,3 +93,54 @@ class CadreVisit(VersionedModel, ScopedModel):
 
         if self.reported_on and self.meeting_id and self.reported_on < self.meeting.held_on:
             raise ValidationError({"reported_on": _("A report cannot be filed before the meeting.")})
+
+
+# --- Roll-ups: the meetings report's counts, kept by database triggers (meetings.rollups) ---
+
+MEETING_COUNTS = ("meetings", "attended", "on_roll", "visits", "visit_reports")
+
+
+class MeetingCounts(models.Model):
+    # Derived data: no database constraint (the triggers write it while meetings are deleted).
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    year = models.PositiveSmallIntegerField()
+    meetings = models.IntegerField(default=0)
+    attended = models.IntegerField(default=0)
+    on_roll = models.IntegerField(default=0)
+    visits = models.IntegerField(default=0)
+    visit_reports = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MeetingMonth(MeetingCounts):
+    """A branch's meetings of a month (``month``: its first day), their attendance and visits."""
+
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "branch"], include=MEETING_COUNTS, name="meeting_month_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.month:%m/%Y}"
+
+
+class MeetingYear(MeetingCounts):
+    """A branch's meetings of a year, and in how many of its months it met."""
+
+    months_met = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "branch"], include=[*MEETING_COUNTS, "months_met"], name="meeting_year_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.year}"

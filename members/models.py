@@ -443,14 +443,20 @@ class RollupSegment(models.Model):
         return f"{self.person_id} {self.combo_id} {self.valid_from}–{self.valid_to or ''}"
 
 
-class RollupComboMonth(models.Model):
-    """The people of a set of two or more branches on the first day of a calendar month."""
-
+class RollupComboCounts(models.Model):
     combo = models.ForeignKey(
         RollupCombo, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    month = models.DateField()
     people = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class RollupComboMonth(RollupComboCounts):
+    """The people of a set of two or more branches on the first day of a calendar month."""
+
+    month = models.DateField()
 
     class Meta:
         constraints = [
@@ -461,12 +467,10 @@ class RollupComboMonth(models.Model):
         return f"{self.combo_id} {self.month:%m/%Y}"
 
 
-class RollupComboDay(models.Model):
-    combo = models.ForeignKey(
-        RollupCombo, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
+class RollupComboDay(RollupComboCounts):
+    """How the people of a set change on a day."""
+
     day = models.DateField()
-    people = models.IntegerField(default=0)
 
     class Meta:
         constraints = [

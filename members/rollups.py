@@ -44,6 +44,8 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from core import triggers
+
 from .models import (
     ROLLUP_COUNTS,
     EndReason,
@@ -285,19 +287,6 @@ SOURCES = {
     MEMBERSHIPS: (_membership_changes, ("INSERT", "UPDATE", "DELETE")),
     PEOPLE: (_person_changes, ("UPDATE",)),
 }
-_ROWS = {
-    "postgresql": {
-        "INSERT": [("new_rows", 1)],
-        "UPDATE": [("new_rows", 1), ("old_rows", -1)],
-        "DELETE": [("old_rows", -1)],
-    },
-    "sqlite": {"INSERT": [("NEW", 1)], "UPDATE": [("NEW", 1), ("OLD", -1)], "DELETE": [("OLD", -1)]},
-}
-_PG_REFERENCING = {
-    "INSERT": "REFERENCING NEW TABLE AS new_rows",
-    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    "DELETE": "REFERENCING OLD TABLE AS old_rows",
-}
 
 
 def _trigger_name(table: str, event: str) -> str:
@@ -310,82 +299,51 @@ def _model_of(table: str):
     return {PERIODS: MembershipPeriod, MEMBERSHIPS: Membership, PEOPLE: Person}[table]
 
 
-def _source(vendor: str, table: str, rows: str) -> str:
-    """The changed rows as a table: PostgreSQL's transition table, or SQLite's NEW or OLD row."""
-    if vendor == "postgresql":
-        return rows
-    columns = [field.column for field in _model_of(table)._meta.concrete_fields]
-    return "(SELECT " + ", ".join(f"{rows}.{column} AS {column}" for column in columns) + ")"
-
-
-def _trigger_body(vendor: str, table: str, event: str) -> tuple[list[str], list[str]]:
-    """The statements of a trigger: those for every change, and those only for changes of
-    periods of people who share them (their segments), which most writes skip."""
+def _trigger(vendor: str, table: str, event: str) -> list[str]:
+    """One trigger's statements: those for every change, and, guarded, those only for changes
+    of periods of people who share them (their segments), which most writes skip."""
     items_of, _events = SOURCES[table]
-    sources = [(_source(vendor, table, rows), sign) for rows, sign in _ROWS[vendor][event]]
+    sources = [(source, sign) for _name, source, sign in triggers.rows_of(vendor, _model_of(table), event)]
     statements = BRANCH_COUNTS.upserts(" UNION ALL ".join(items_of(source, sign) for source, sign in sources))
-    shared = []
+    guarded = None
     if table == PERIODS:
         people = " UNION ".join(f"SELECT person_id FROM {source} AS r WHERE shares_person" for source, _ in sources)
-        shared = _resegment(vendor, people)
+        guarded = ("{rows}.shares_person", _resegment(triggers.dialect(vendor), people))
     if event == "DELETE" and table in (PERIODS, MEMBERSHIPS):
         # No history left (the tests' flush deletes every table, in an order of its own):
         # nothing to count either, whatever the deletions before added.
         empty = f"NOT EXISTS (SELECT 1 FROM {PERIODS}) AND NOT EXISTS (SELECT 1 FROM {MEMBERSHIPS})"
         derived = (BRANCH_COUNTS.day, BRANCH_COUNTS.month, COMBO_COUNTS.day, COMBO_COUNTS.month, SEGMENTS, COMBOS)
         statements += [f"DELETE FROM {name} WHERE {empty}" for name in derived]
-    return statements, shared
+    when = "OLD.party_joined_on IS NOT NEW.party_joined_on" if table == PEOPLE else ""
+    return triggers.create_sql(
+        vendor,
+        name=_trigger_name(table, event),
+        table=table,
+        event=event,
+        statements=statements,
+        when=when,
+        guarded=guarded,
+    )
 
 
 def trigger_sql(vendor: str) -> list[str]:
     """The statements that create the triggers on this database."""
-    vendor = "postgresql" if vendor == "postgresql" else "sqlite"
-    created = []
-    for table, (_items, events) in SOURCES.items():
-        for event in events:
-            name = _trigger_name(table, event)
-            statements, shared = _trigger_body(vendor, table, event)
-            if vendor == "postgresql":
-                body = "".join(f"{statement};\n" for statement in statements)
-                if shared:
-                    rows = " UNION ALL ".join(
-                        f"SELECT 1 FROM {r} WHERE shares_person" for r, _ in _ROWS[vendor][event]
-                    )
-                    body += f"IF EXISTS ({rows}) THEN {''.join(f'{st};' for st in shared)} END IF;\n"
-                created += [
-                    f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                    f"BEGIN {body} RETURN NULL; END $$",
-                    f"DROP TRIGGER IF EXISTS {name} ON {table}",
-                    f"CREATE TRIGGER {name} AFTER {event} ON {table} {_PG_REFERENCING[event]} "
-                    f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
-                ]
-                continue
-            when = " WHEN OLD.party_joined_on IS NOT NEW.party_joined_on" if table == PEOPLE else ""
-            created += [
-                f"DROP TRIGGER IF EXISTS {name}",
-                f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} "
-                f"BEGIN {''.join(f'{statement};' for statement in statements)} END",
-            ]
-            if shared:
-                rows = " OR ".join(f"{alias}.shares_person" for alias, _ in _ROWS[vendor][event])
-                created += [
-                    f"DROP TRIGGER IF EXISTS {name}_shared",
-                    f"CREATE TRIGGER {name}_shared AFTER {event} ON {table} FOR EACH ROW WHEN {rows} "
-                    f"BEGIN {''.join(f'{statement};' for statement in shared)} END",
-                ]
-    return created
+    return [
+        sql
+        for table, (_items, events) in SOURCES.items()
+        for event in events
+        for sql in _trigger(vendor, table, event)
+    ]
 
 
 def drop_trigger_sql(vendor: str) -> list[str]:
-    statements = []
-    for table, (_items, events) in SOURCES.items():
-        for event in events:
-            name = _trigger_name(table, event)
-            if vendor == "postgresql":
-                statements += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
-            else:
-                statements += [f"DROP TRIGGER IF EXISTS {name}", f"DROP TRIGGER IF EXISTS {name}_shared"]
-    return statements
+    return [
+        sql
+        for table, (_items, events) in SOURCES.items()
+        for event in events
+        for sql in triggers.drop_sql(vendor, name=_trigger_name(table, event), table=table)
+    ]
 
 
 def install_triggers(schema_editor=None) -> None:
@@ -452,6 +410,7 @@ def extend_calendar(*, today: datetime.date) -> int:
         for month in missing:
             previous = max(known) if known else None
             for counts in (BRANCH_COUNTS, COMBO_COUNTS):
+                cursor.execute(f"DELETE FROM {counts.month} WHERE month = %s", [month])  # none, unless left over
                 base, since, params = "", "", [month, month]
                 if previous is not None:
                     base = f"SELECT {counts.key}, {counts.listed} FROM {counts.month} WHERE month = %s UNION ALL "

@@ -127,7 +127,7 @@ def shared_people(*, units: Units, organization, reading: Reading) -> tuple[dict
         params.append(reading.month)
     if start != end:
         parts.append(
-            f"SELECT combo_id, {sign} * people FROM {COMBO_COUNTS.day} WHERE "
+            f"SELECT combo_id, {sign} * people AS people FROM {COMBO_COUNTS.day} WHERE "
             + ("day > %s AND " if start else "")
             + f"day <= %s AND {mine}"
         )

@@ -15,7 +15,7 @@ from areas.models import Area, AreaLevel, in_force_q
 from areas.selectors import holder_now, nearest_day
 from branches.models import AllowanceRate, Officer, OfficerRole, Organization
 from core.figures import percent
-from meetings.models import CadreVisit, Meeting
+from meetings.models import MEETING_COUNTS, CadreVisit, Meeting, MeetingMonth, MeetingYear
 from members.models import EndReason, TargetPopulation
 from ratings.models import BranchRating, Grade, RatingState, SchemeAssignment
 
@@ -330,7 +330,10 @@ def meetings_report(
     units_on: datetime.date | None = None,
     today: datetime.date | None = None,
     totals_only: bool = False,
+    from_history: bool = False,
 ) -> Report:
+    """``start`` and ``end`` are the first and last day of months (``period_bounds``).
+    ``from_history`` counts from the meetings instead of their roll-ups (the tests' reference)."""
     organizations = _organizations(organization)
     units = units_for(area, end, units_on)
     headers = row_headers(units)
@@ -340,32 +343,15 @@ def meetings_report(
     index = BranchIndex(units, organization, _active_during(start, end))
     tally = index.tally()
     active = index.branch_ids_where(_active_during(start, end))
-    meetings = Meeting.objects.filter(branch_id__in=active, held_on__range=(start, end)).order_by()
-    met_months = (
-        meetings.annotate(month=ExtractMonth("held_on"), year=ExtractYear("held_on"))
-        .values("branch_id")
-        .annotate(
-            meetings=Count("id"),
-            attended=Sum("members_present"),
-            on_roll=Sum("members_on_roll"),
-            months_met=Count(Concat(Cast("year", CharField()), Value("-"), Cast("month", CharField())), distinct=True),
-        )
-    )
-    results = list(met_months)
-    tally.add_by_branch(results, fields=["meetings", "attended", "on_roll"])
+    results = (_meetings_from_history if from_history else _meetings_rolled)(active=active, start=start, end=end)
+    tally.add_by_branch(results, fields=["meetings", "attended", "on_roll", "visits", "visit_reports"])
     tally.add_by_branch(
         [
             {"branch_id": r["branch_id"], "met_any": 1, "met_every_month": int(r["months_met"] >= elapsed)}
             for r in results
+            if r["meetings"]
         ],
         fields=["met_any", "met_every_month"],
-    )
-    tally.add_by_branch(
-        CadreVisit.objects.filter(meeting__in=meetings)
-        .order_by()
-        .values(branch_id=F("meeting__branch_id"))
-        .annotate(visits=Count("id"), visit_reports=Count("id", filter=Q(reported_on__isnull=False))),
-        fields=["visits", "visit_reports"],
     )
 
     def figures(counts: dict[str, int]) -> dict:
@@ -403,6 +389,42 @@ def meetings_report(
         total=total,
         extra={"branches_without_meeting": without},
     )
+
+
+def _meetings_rolled(*, active, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Per branch: meetings, attendance, visits and months met, from the roll-ups (a whole
+    year reads one row a branch, otherwise a row a month)."""
+    counted = {name: Sum(name) for name in MEETING_COUNTS}
+    if (start, end) == period_bounds(year=start.year):
+        rows = MeetingYear.objects.filter(year=start.year, branch_id__in=active)
+        return list(rows.order_by().values("branch_id", "months_met", *MEETING_COUNTS))
+    rows = MeetingMonth.objects.filter(month__range=(start, end), branch_id__in=active).order_by()
+    return list(rows.values("branch_id").annotate(months_met=Count("pk", filter=Q(meetings__gt=0)), **counted))
+
+
+def _meetings_from_history(*, active, start: datetime.date, end: datetime.date) -> list[dict]:
+    """The same, counted from the meetings and visits."""
+    meetings = Meeting.objects.filter(branch_id__in=active, held_on__range=(start, end)).order_by()
+    by_branch = {
+        r["branch_id"]: r
+        for r in meetings.annotate(month=ExtractMonth("held_on"), year=ExtractYear("held_on"))
+        .values("branch_id")
+        .annotate(
+            meetings=Count("id"),
+            attended=Sum("members_present"),
+            on_roll=Sum("members_on_roll"),
+            months_met=Count(Concat(Cast("year", CharField()), Value("-"), Cast("month", CharField())), distinct=True),
+        )
+    }
+    visits = (
+        CadreVisit.objects.filter(meeting__in=meetings)
+        .order_by()
+        .values(branch_id=F("meeting__branch_id"))
+        .annotate(visits=Count("id"), visit_reports=Count("id", filter=Q(reported_on__isnull=False)))
+    )
+    for r in visits:
+        by_branch[r["branch_id"]].update(visits=r["visits"], visit_reports=r["visit_reports"])
+    return [{"visits": 0, "visit_reports": 0, **r} for r in by_branch.values()]
 
 
 # --- 7.4 Officers and allowances ------------------------------------------------------

@@ -1,4 +1,5 @@
-"""``manage.py verify_rollups [--area CODE] [--repair]``: the roll-ups against the history (members/rollups.py)."""
+"""``manage.py verify_rollups [--area CODE] [--repair]``: the reports' roll-ups against the history
+(members/rollups.py, meetings/rollups.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
@@ -7,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from areas.models import Area
 from branches.models import Branch
-
-from ... import rollups
+from meetings import rollups as meeting_rollups
+from members import rollups
 
 SHOWN = 200
 
@@ -19,6 +20,8 @@ def _tables() -> dict:
         "month": _("branch, first of the month"),
         "people day": _("people in several branches, change of the day"),
         "people month": _("people in several branches, first of the month"),
+        "meetings month": _("branch, meetings of the month"),
+        "meetings year": _("branch, meetings of the year"),
     }
 
 
@@ -52,20 +55,25 @@ class Command(BaseCommand):
             branch_ids = list(Branch.objects.filter(placed).values_list("pk", flat=True).distinct())
         if repair:
             rollups.rebuild(today=timezone.localdate())
+            meeting_rollups.rebuild()
             self.say(verbosity, _("Roll-ups rewritten from the history."))
         elif rollups.extend_calendar(today=timezone.localdate()):
             self.say(verbosity, _("Roll-ups' calendar extended to this month."))
-        differences = rollups.differences(branch_ids=branch_ids)
-        for difference in differences[:SHOWN]:
+        differences = [
+            (d.table, d.key, d.when.strftime("%d/%m/%Y"), d.field, d.kept, d.expected)
+            for d in rollups.differences(branch_ids=branch_ids)
+        ]
+        differences += meeting_rollups.differences(branch_ids=set(branch_ids) if branch_ids is not None else None)
+        for table, key, when, field, kept, expected in differences[:SHOWN]:
             self.stdout.write(
                 _("%(table)s %(key)s %(date)s %(field)s: kept %(kept)s, history %(expected)s")
                 % {
-                    "table": _tables()[difference.table],
-                    "key": difference.key,
-                    "date": difference.when.strftime("%d/%m/%Y"),
-                    "field": difference.field,
-                    "kept": difference.kept,
-                    "expected": difference.expected,
+                    "table": _tables()[table],
+                    "key": key,
+                    "date": when,
+                    "field": field,
+                    "kept": kept,
+                    "expected": expected,
                 }
             )
         if len(differences) > SHOWN:

@@ -1,0 +1,97 @@
+"""Triggers that keep derived counts in the statement that writes their source, on both databases.
+
+PostgreSQL runs a trigger once per statement, with the statement's old and new rows as
+transition tables (a COPY of 100.000 rows is then one grouped statement); SQLite runs it
+per row, with ``OLD`` and ``NEW``. A trigger's statements read the changed rows from
+``rows_of``' sources, each with the sign it counts with (new rows add, old rows take away).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+EVENTS = ("INSERT", "UPDATE", "DELETE")
+_ROWS = {
+    "postgresql": {
+        "INSERT": [("new_rows", 1)],
+        "UPDATE": [("new_rows", 1), ("old_rows", -1)],
+        "DELETE": [("old_rows", -1)],
+    },
+    "sqlite": {"INSERT": [("NEW", 1)], "UPDATE": [("NEW", 1), ("OLD", -1)], "DELETE": [("OLD", -1)]},
+}
+_PG_REFERENCING = {
+    "INSERT": "REFERENCING NEW TABLE AS new_rows",
+    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "DELETE": "REFERENCING OLD TABLE AS old_rows",
+}
+
+
+def dialect(vendor: str) -> str:
+    return "postgresql" if vendor == "postgresql" else "sqlite"
+
+
+def rows_of(vendor: str, model: type[models.Model], event: str) -> list[tuple[str, str, int]]:
+    """The changed rows of an event: (row name, the rows as a table, sign).
+
+    The table is PostgreSQL's transition table, or SQLite's NEW or OLD row as a one-row SELECT.
+    """
+    found = []
+    for rows, sign in _ROWS[dialect(vendor)][event]:
+        table = rows
+        if dialect(vendor) == "sqlite":
+            columns = [field.column for field in model._meta.concrete_fields]
+            table = "(SELECT " + ", ".join(f"{rows}.{column} AS {column}" for column in columns) + ")"
+        found.append((rows, table, sign))
+    return found
+
+
+def create_sql(
+    vendor: str,
+    *,
+    name: str,
+    table: str,
+    event: str,
+    statements: list[str],
+    when: str = "",
+    guarded: tuple[str, list[str]] | None = None,
+) -> list[str]:
+    """The statements creating trigger ``name`` after ``event`` on ``table``.
+
+    ``when`` (SQLite) fires it only for rows meeting the condition. ``guarded`` is a
+    condition on a changed row (written with ``{rows}`` for its name) and statements run
+    only when some changed row meets it.
+    """
+    run = "".join(f"{statement};\n" for statement in statements)
+    if dialect(vendor) == "postgresql":
+        if guarded:
+            condition, more = guarded
+            rows = _ROWS["postgresql"][event]
+            test = " UNION ALL ".join(f"SELECT 1 FROM {r} WHERE {condition.format(rows=r)}" for r, _ in rows)
+            run += f"IF EXISTS ({test}) THEN {''.join(f'{st};' for st in more)} END IF;\n"
+        return [
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+            f"AS $$ BEGIN {run} RETURN NULL; END $$",
+            f"DROP TRIGGER IF EXISTS {name} ON {table}",
+            f"CREATE TRIGGER {name} AFTER {event} ON {table} {_PG_REFERENCING[event]} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+        ]
+    created = [
+        f"DROP TRIGGER IF EXISTS {name}",
+        f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{f' WHEN {when}' if when else ''} "
+        f"BEGIN {run} END",
+    ]
+    if guarded:
+        condition, more = guarded
+        rows = " OR ".join(condition.format(rows=r) for r, _ in _ROWS["sqlite"][event])
+        created += [
+            f"DROP TRIGGER IF EXISTS {name}_guarded",
+            f"CREATE TRIGGER {name}_guarded AFTER {event} ON {table} FOR EACH ROW WHEN {rows} "
+            f"BEGIN {''.join(f'{st};' for st in more)} END",
+        ]
+    return created
+
+
+def drop_sql(vendor: str, *, name: str, table: str) -> list[str]:
+    if dialect(vendor) == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
+    return [f"DROP TRIGGER IF EXISTS {name}", f"DROP TRIGGER IF EXISTS {name}_guarded"]
