@@ -19,7 +19,13 @@ import time
 
 from _django import setup
 
-ROLLED_TABLES = ("members_membershipperiod", "members_membership", "members_person")
+ROLLED_TABLES = (
+    "members_membershipperiod",
+    "members_membership",
+    "members_person",
+    "meetings_meeting",
+    "meetings_cadrevisit",
+)
 
 
 class RolledBack(Exception):

@@ -313,7 +313,8 @@ def _trigger(vendor: str, table: str, event: str) -> list[str]:
         # No history left (the tests' flush deletes every table, in an order of its own):
         # nothing to count either, whatever the deletions before added.
         empty = f"NOT EXISTS (SELECT 1 FROM {PERIODS}) AND NOT EXISTS (SELECT 1 FROM {MEMBERSHIPS})"
-        derived = (BRANCH_COUNTS.day, BRANCH_COUNTS.month, COMBO_COUNTS.day, COMBO_COUNTS.month, SEGMENTS, COMBOS)
+        derived = (BRANCH_COUNTS.day, BRANCH_COUNTS.month, COMBO_COUNTS.day, COMBO_COUNTS.month, SEGMENTS)
+        derived += (COMBO_BRANCHES, COMBOS)
         statements += [f"DELETE FROM {name} WHERE {empty}" for name in derived]
     when = "OLD.party_joined_on IS NOT NEW.party_joined_on" if table == PEOPLE else ""
     return triggers.create_sql(
