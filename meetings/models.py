@@ -125,6 +125,8 @@ class MeetingMonth(MeetingCounts):
         constraints = [
             models.UniqueConstraint(fields=["month", "branch"], include=MEETING_COUNTS, name="meeting_month_unique")
         ]
+        # The triggers count a branch's months met in a year again at each write.
+        indexes = [models.Index(fields=["branch", "year"], name="meeting_month_branch_year_idx")]
 
     def __str__(self) -> str:
         return f"{self.branch_id} {self.month:%m/%Y}"

@@ -67,11 +67,12 @@ def _added(table: str) -> str:
 
 
 def _months_met(items: str) -> str:
-    """The months met of the years the items touch, counted again from the months."""
+    """The months met of the branches' years the items touch, counted again from their months."""
     return (
         f"UPDATE {YEARS} SET months_met = (SELECT COUNT(*) FROM {MONTHS} AS mm WHERE mm.branch_id = {YEARS}.branch_id "
         f"AND mm.year = {YEARS}.year AND mm.meetings > 0) "
-        f"WHERE EXISTS (SELECT 1 FROM ({items}) AS i WHERE i.key_id = {YEARS}.branch_id AND i.year = {YEARS}.year)"
+        f"FROM (SELECT DISTINCT key_id, year FROM ({items}) AS i) AS touched "
+        f"WHERE {YEARS}.branch_id = touched.key_id AND {YEARS}.year = touched.year"
     )
 
 
