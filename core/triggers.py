@@ -8,7 +8,9 @@ per row, with ``OLD`` and ``NEW``. A trigger's statements read the changed rows 
 
 from __future__ import annotations
 
-from django.db import models
+from collections.abc import Callable
+
+from django.db import connection, models
 
 EVENTS = ("INSERT", "UPDATE", "DELETE")
 _ROWS = {
@@ -24,6 +26,10 @@ _PG_REFERENCING = {
     "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
     "DELETE": "REFERENCING OLD TABLE AS old_rows",
 }
+
+
+def name_for(table: str, event: str) -> str:
+    return f"{table}_rollup_{event.lower()}"
 
 
 def dialect(vendor: str) -> str:
@@ -69,7 +75,9 @@ def create_sql(
             test = " UNION ALL ".join(f"SELECT 1 FROM {r} WHERE {condition.format(rows=r)}" for r, _ in rows)
             run += f"IF EXISTS ({test}) THEN {''.join(f'{st};' for st in more)} END IF;\n"
         return [
-            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+            # No JIT: the planner cannot know how many rows a transition table holds, and for a
+            # bulk statement it compiled some ninety functions per upsert, for seconds.
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET jit = off "
             f"AS $$ BEGIN {run} RETURN NULL; END $$",
             f"DROP TRIGGER IF EXISTS {name} ON {table}",
             f"CREATE TRIGGER {name} AFTER {event} ON {table} {_PG_REFERENCING[event]} "
@@ -95,3 +103,28 @@ def drop_sql(vendor: str, *, name: str, table: str) -> list[str]:
     if dialect(vendor) == "postgresql":
         return [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
     return [f"DROP TRIGGER IF EXISTS {name}", f"DROP TRIGGER IF EXISTS {name}_guarded"]
+
+
+def install(
+    schema_editor=None, *, statements_of: Callable[[str], list[str]], unique_keys: tuple[tuple[str, str], ...] = ()
+) -> None:
+    """Create triggers on a migration's database (or the default one): ``statements_of(vendor)``.
+
+    ``unique_keys`` (table, columns) are the unique constraints that the models declare with
+    included columns, which only PostgreSQL creates; elsewhere the triggers' upserts need
+    the plain unique index.
+    """
+    target = schema_editor.connection if schema_editor else connection
+    with target.cursor() as cursor:
+        if dialect(target.vendor) != "postgresql":
+            for table, columns in unique_keys:
+                cursor.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {table}_key ON {table} ({columns})")
+        for statement in statements_of(target.vendor):
+            cursor.execute(statement)
+
+
+def remove(schema_editor=None, *, statements_of: Callable[[str], list[str]]) -> None:
+    target = schema_editor.connection if schema_editor else connection
+    with target.cursor() as cursor:
+        for statement in statements_of(target.vendor):
+            cursor.execute(statement)

@@ -91,10 +91,6 @@ def _upserts(items: str) -> list[str]:
 SOURCES = {MEETINGS: (Meeting, _meeting_items), VISITS: (CadreVisit, _visit_items)}
 
 
-def _name(table: str, event: str) -> str:
-    return f"{table}_rollup_{event.lower()}"
-
-
 def trigger_sql(vendor: str) -> list[str]:
     created = []
     for table, (model, items_of) in SOURCES.items():
@@ -102,29 +98,27 @@ def trigger_sql(vendor: str) -> list[str]:
             rows = triggers.rows_of(vendor, model, event)
             items = " UNION ALL ".join(items_of(vendor, source, sign) for _name_, source, sign in rows)
             created += triggers.create_sql(
-                vendor, name=_name(table, event), table=table, event=event, statements=_upserts(items)
+                vendor, name=triggers.name_for(table, event), table=table, event=event, statements=_upserts(items)
             )
     return created
 
 
+def drop_trigger_sql(vendor: str) -> list[str]:
+    return [
+        sql
+        for table in SOURCES
+        for event in triggers.EVENTS
+        for sql in triggers.drop_sql(vendor, name=triggers.name_for(table, event), table=table)
+    ]
+
+
 def install_triggers(schema_editor=None) -> None:
-    target = schema_editor.connection if schema_editor else connection
-    with target.cursor() as cursor:
-        if target.vendor != "postgresql":
-            # Included columns exist on PostgreSQL only; the upserts need the plain unique index.
-            cursor.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {MONTHS}_key ON {MONTHS} (month, branch_id)")
-            cursor.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {YEARS}_key ON {YEARS} (year, branch_id)")
-        for statement in trigger_sql(target.vendor):
-            cursor.execute(statement)
+    keys = ((MONTHS, "month, branch_id"), (YEARS, "year, branch_id"))
+    triggers.install(schema_editor, statements_of=trigger_sql, unique_keys=keys)
 
 
 def remove_triggers(schema_editor=None) -> None:
-    target = schema_editor.connection if schema_editor else connection
-    with target.cursor() as cursor:
-        for table in SOURCES:
-            for event in triggers.EVENTS:
-                for statement in triggers.drop_sql(target.vendor, name=_name(table, event), table=table):
-                    cursor.execute(statement)
+    triggers.remove(schema_editor, statements_of=drop_trigger_sql)
 
 
 def _recomputed(vendor: str) -> tuple[str, str]:

@@ -93,25 +93,48 @@ class Counts:
         added = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in self.columns)
         return f"ON CONFLICT ({date_column}, {self.key}) DO UPDATE SET {added}"
 
+    def days(self, items: str) -> str:
+        """The SELECT of each key's change on each day (key_id, day, counts) that ``items``
+        (rows of key_id, start_day, end_day, counts) make: their counts come in on their
+        start day and go out on their end day. Each item is read once, joined to both signs."""
+        signed = ", ".join(f"SUM(sign.n * i.{name}) AS {name}" for name in self.columns)
+        return (
+            f"SELECT i.key_id, CASE WHEN sign.n = 1 THEN i.start_day ELSE i.end_day END AS day, {signed} "
+            f"FROM ({items}) AS i JOIN (SELECT 1 AS n UNION ALL SELECT -1) AS sign "
+            f"ON sign.n = 1 OR i.end_day IS NOT NULL GROUP BY 1, 2 HAVING {self.not_all_zero('sign.n * i.')}"
+        )
+
+    def months(self, days: str) -> str:
+        """The SELECT of what the day changes ``days`` add to each checkpoint (key_id, month, counts).
+
+        A change counts in every checkpoint from the first month on or after its day: the
+        changes summed per key and first month, added up month after month, then carried
+        over the months without changes. Its rows grow with the keys and months touched,
+        not with the items (an import of 100.000 periods since 2010 reads no 8 million rows).
+        """
+        running = ", ".join(
+            f"SUM(SUM({name})) OVER (PARTITION BY key_id ORDER BY bucket) AS {name}" for name in self.columns
+        )
+        bucket = f"(SELECT MIN(month) FROM {CALENDAR} WHERE month >= d.day)"
+        return (
+            f"SELECT s.key_id, c.month, {', '.join(f's.{name}' for name in self.columns)} FROM ("
+            f"SELECT key_id, bucket, LEAD(bucket) OVER (PARTITION BY key_id ORDER BY bucket) AS next_bucket, "
+            f"{running} FROM (SELECT d.key_id, {bucket} AS bucket, {', '.join(f'd.{n}' for n in self.columns)} "
+            f"FROM ({days}) AS d) AS b WHERE bucket IS NOT NULL GROUP BY key_id, bucket"
+            f") AS s JOIN {CALENDAR} AS c ON c.month >= s.bucket "
+            f"AND (s.next_bucket IS NULL OR c.month < s.next_bucket) "
+            f"WHERE {' OR '.join(f's.{name} <> 0' for name in self.columns)}"
+        )
+
     def upserts(self, items: str) -> list[str]:
-        """The statements adding ``items`` (rows of key_id, start_day, end_day, counts) to both tables."""
-        negated = ", ".join(f"-{name}" for name in self.columns)
-        day = (
-            f"INSERT INTO {self.day} ({self.key}, day, {self.listed}) "
-            f"SELECT key_id, day, {self.sums()} FROM ("
-            f"SELECT key_id, start_day AS day, {self.listed} FROM ({items}) AS i "
-            f"UNION ALL SELECT key_id, end_day, {negated} FROM ({items}) AS i WHERE end_day IS NOT NULL"
-            f") AS changes GROUP BY key_id, day HAVING {self.not_all_zero()} ORDER BY key_id, day "
-            f"{self.add_on_conflict(self.day, 'day')}"
-        )
-        month = (
-            f"INSERT INTO {self.month} ({self.key}, month, {self.listed}) "
-            f"SELECT i.key_id, c.month, {self.sums('i.')} FROM ({items}) AS i "
-            f"JOIN {CALENDAR} AS c ON c.month >= i.start_day AND (i.end_day IS NULL OR c.month < i.end_day) "
-            f"GROUP BY i.key_id, c.month HAVING {self.not_all_zero('i.')} "
-            f"ORDER BY i.key_id, c.month {self.add_on_conflict(self.month, 'month')}"
-        )
-        return [day, month]
+        """The statements adding ``items`` to both tables, rows taken in key order."""
+        days = self.days(items)
+        return [
+            f"INSERT INTO {self.day} ({self.key}, day, {self.listed}) SELECT * FROM ({days}) AS d "
+            f"WHERE true ORDER BY key_id, day {self.add_on_conflict(self.day, 'day')}",
+            f"INSERT INTO {self.month} ({self.key}, month, {self.listed}) SELECT * FROM ({self.months(days)}) AS m "
+            f"WHERE true ORDER BY key_id, month {self.add_on_conflict(self.month, 'month')}",
+        ]
 
 
 BRANCH_COUNTS = Counts("branch_id", RollupDay._meta.db_table, RollupMonth._meta.db_table, ROLLUP_COUNTS)
@@ -289,10 +312,6 @@ SOURCES = {
 }
 
 
-def _trigger_name(table: str, event: str) -> str:
-    return f"{table}_rollup_{event.lower()}"
-
-
 def _model_of(table: str):
     from .models import Membership, MembershipPeriod, Person
 
@@ -319,7 +338,7 @@ def _trigger(vendor: str, table: str, event: str) -> list[str]:
     when = "OLD.party_joined_on IS NOT NEW.party_joined_on" if table == PEOPLE else ""
     return triggers.create_sql(
         vendor,
-        name=_trigger_name(table, event),
+        name=triggers.name_for(table, event),
         table=table,
         event=event,
         statements=statements,
@@ -343,30 +362,18 @@ def drop_trigger_sql(vendor: str) -> list[str]:
         sql
         for table, (_items, events) in SOURCES.items()
         for event in events
-        for sql in triggers.drop_sql(vendor, name=_trigger_name(table, event), table=table)
+        for sql in triggers.drop_sql(vendor, name=triggers.name_for(table, event), table=table)
     ]
 
 
 def install_triggers(schema_editor=None) -> None:
-    target = schema_editor.connection if schema_editor else connection
-    with target.cursor() as cursor:
-        if target.vendor != "postgresql":
-            # The models' unique constraints carry their counts as included columns, which
-            # only PostgreSQL creates; the upserts need the plain unique index elsewhere.
-            for counts in (BRANCH_COUNTS, COMBO_COUNTS):
-                for table, date_column in ((counts.day, "day"), (counts.month, "month")):
-                    cursor.execute(
-                        f"CREATE UNIQUE INDEX IF NOT EXISTS {table}_key ON {table} ({date_column}, {counts.key})"
-                    )
-        for statement in trigger_sql(target.vendor):
-            cursor.execute(statement)
+    keys = [(c.day, f"day, {c.key}") for c in (BRANCH_COUNTS, COMBO_COUNTS)]
+    keys += [(c.month, f"month, {c.key}") for c in (BRANCH_COUNTS, COMBO_COUNTS)]
+    triggers.install(schema_editor, statements_of=trigger_sql, unique_keys=tuple(keys))
 
 
 def remove_triggers(schema_editor=None) -> None:
-    target = schema_editor.connection if schema_editor else connection
-    with target.cursor() as cursor:
-        for statement in drop_trigger_sql(target.vendor):
-            cursor.execute(statement)
+    triggers.remove(schema_editor, statements_of=drop_trigger_sql)
 
 
 # --- The calendar of checkpoints ----------------------------------------------------------
@@ -434,28 +441,8 @@ def extend_calendar(*, today: datetime.date) -> int:
 
 def _recomputed(counts: Counts, items: str) -> tuple[str, str]:
     """SELECTs of the day and month rows (key_id, date, counts) that ``items`` make."""
-    negated = ", ".join(f"-{name}" for name in counts.columns)
-    days = (
-        f"SELECT key_id, day, {counts.sums()} FROM (SELECT key_id, start_day AS day, {counts.listed} "
-        f"FROM ({items}) AS i UNION ALL SELECT key_id, end_day, {negated} FROM ({items}) AS i "
-        f"WHERE end_day IS NOT NULL) AS changes GROUP BY key_id, day HAVING {counts.not_all_zero()}"
-    )
-    # A day's change counts in every checkpoint from the first month on or after it: the
-    # changes summed per (key, first month), added up month after month, then carried over
-    # the months without changes.
-    running = ", ".join(
-        f"SUM(SUM({name})) OVER (PARTITION BY key_id ORDER BY bucket) AS {name}" for name in counts.columns
-    )
-    bucket = f"(SELECT MIN(month) FROM {CALENDAR} WHERE month >= d.day)"
-    months = (
-        f"SELECT s.key_id, c.month, {', '.join(f's.{name}' for name in counts.columns)} FROM ("
-        f"SELECT key_id, bucket, LEAD(bucket) OVER (PARTITION BY key_id ORDER BY bucket) AS next_bucket, "
-        f"{running} FROM (SELECT d.key_id, {bucket} AS bucket, {', '.join(f'd.{n}' for n in counts.columns)} "
-        f"FROM ({days}) AS d) AS b WHERE bucket IS NOT NULL GROUP BY key_id, bucket"
-        f") AS s JOIN {CALENDAR} AS c ON c.month >= s.bucket AND (s.next_bucket IS NULL OR c.month < s.next_bucket) "
-        f"WHERE {' OR '.join(f's.{name} <> 0' for name in counts.columns)}"
-    )
-    return days, months
+    days = counts.days(items)
+    return days, counts.months(days)
 
 
 def _branch_items() -> str:

@@ -134,20 +134,23 @@ def shared_people(*, units: Units, organization, reading: Reading) -> tuple[dict
         params += [start, end] if start else [end]
     # Most sets sit in one row (a person's memberships in one hamlet): grouped by set, with
     # its first and last row; only the sets spread over several rows are listed row by row.
+    # Each placement's row computed once and numbered, so that the sets' first and last rows
+    # are small integers to compare rather than texts.
     sql = (
-        f"WITH placed AS ({placed_sql}), "
-        f"held AS (SELECT b.combo_id, p.key FROM {COMBO_BRANCHES} AS b "
-        f"JOIN placed AS p ON p.branch_id = b.branch_id), "
-        f"touched AS (SELECT combo_id, MIN(key) AS first_key, MAX(key) AS last_key FROM held GROUP BY combo_id), "
+        f"WITH placed AS MATERIALIZED (SELECT branch_id, key, DENSE_RANK() OVER (ORDER BY key) AS k "
+        f"FROM ({placed_sql}) AS pl), "
+        f"held AS (SELECT b.combo_id, p.k FROM {COMBO_BRANCHES} AS b JOIN placed AS p ON p.branch_id = b.branch_id), "
+        f"touched AS (SELECT combo_id, MIN(k) AS first_k, MAX(k) AS last_k FROM held GROUP BY combo_id), "
         f"counts AS (SELECT combo_id, SUM(people) AS people FROM ({' UNION ALL '.join(parts)}) AS c "
         f"GROUP BY combo_id HAVING SUM(people) <> 0), "
-        f"spread AS (SELECT DISTINCT h.combo_id, h.key FROM held AS h JOIN touched AS t ON t.combo_id = h.combo_id "
-        f"WHERE t.first_key <> t.last_key) "
-        f"SELECT key, SUM(people) FROM ("
-        f"SELECT t.first_key AS key, c.people FROM touched AS t JOIN counts AS c ON c.combo_id = t.combo_id "
-        f"WHERE t.first_key = t.last_key "
-        f"UNION ALL SELECT s.key, c.people FROM spread AS s JOIN counts AS c ON c.combo_id = s.combo_id "
-        f"UNION ALL SELECT '', people FROM counts) AS found GROUP BY key"
+        f"spread AS (SELECT DISTINCT h.combo_id, h.k FROM held AS h JOIN touched AS t ON t.combo_id = h.combo_id "
+        f"WHERE t.first_k <> t.last_k), "
+        f"by_k AS (SELECT t.first_k AS k, c.people FROM touched AS t JOIN counts AS c ON c.combo_id = t.combo_id "
+        f"WHERE t.first_k = t.last_k "
+        f"UNION ALL SELECT s.k, c.people FROM spread AS s JOIN counts AS c ON c.combo_id = s.combo_id) "
+        f"SELECT r.key, f.people FROM (SELECT k, SUM(people) AS people FROM by_k GROUP BY k) AS f "
+        f"JOIN (SELECT DISTINCT k, key FROM placed) AS r ON r.k = f.k "
+        f"UNION ALL SELECT '', COALESCE(SUM(people), 0) FROM counts"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

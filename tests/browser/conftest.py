@@ -2,7 +2,7 @@
 
 No browser is ever downloaded. Without /usr/bin/chromium the tests are skipped with a
 reason, except in CI (CI=true), where .ci/run installs it and its absence is a failure.
-Each test leaves a screenshot in test-artifacts/screenshots/.
+Each test leaves a screenshot in test-artifacts/screenshots/<database>/.
 """
 
 import os
@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the same
 # test (fixtures, assertions) would otherwise be refused as "async unsafe".
@@ -27,7 +28,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# One folder per database: CI runs the suites of both at once.
+DATABASE = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / DATABASE
 
 
 def pytest_collection_modifyitems(config, items):

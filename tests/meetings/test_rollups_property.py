@@ -107,6 +107,7 @@ def reports_of(tree, **kwargs) -> list:
     max_examples=20,
     deadline=None,
     derandomize=True,
+    database=None,  # nothing saved between runs (CI runs two suites at once)
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(operations=operations)
