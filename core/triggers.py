@@ -51,6 +51,20 @@ def rows_of(vendor: str, model: type[models.Model], event: str) -> list[tuple[st
     return found
 
 
+# A PostgreSQL statement of this many changed rows or more runs a trigger's bulk statements.
+BULK_ROWS = 50
+
+
+def _pg_body(event: str, statements: list[str], guarded: tuple[str, list[str]] | None) -> str:
+    run = "".join(f"{statement};\n" for statement in statements)
+    if guarded:
+        condition, more = guarded
+        rows = _ROWS["postgresql"][event]
+        test = " UNION ALL ".join(f"SELECT 1 FROM {r} WHERE {condition.format(rows=r)}" for r, _ in rows)
+        run += f"IF EXISTS ({test}) THEN {''.join(f'{st};' for st in more)} END IF;\n"
+    return run
+
+
 def create_sql(
     vendor: str,
     *,
@@ -60,20 +74,25 @@ def create_sql(
     statements: list[str],
     when: str = "",
     guarded: tuple[str, list[str]] | None = None,
+    bulk: tuple[list[str], tuple[str, list[str]] | None] | None = None,
 ) -> list[str]:
     """The statements creating trigger ``name`` after ``event`` on ``table``.
 
     ``when`` (SQLite) fires it only for rows meeting the condition. ``guarded`` is a
     condition on a changed row (written with ``{rows}`` for its name) and statements run
-    only when some changed row meets it.
+    only when some changed row meets it. ``bulk`` (PostgreSQL): the statements and guarded
+    statements that replace them for a statement of ``BULK_ROWS`` changed rows or more
+    (SQL whose cost grows with what is touched rather than with the rows, but which plans
+    slower for a page's one or two rows).
     """
-    run = "".join(f"{statement};\n" for statement in statements)
     if dialect(vendor) == "postgresql":
-        if guarded:
-            condition, more = guarded
-            rows = _ROWS["postgresql"][event]
-            test = " UNION ALL ".join(f"SELECT 1 FROM {r} WHERE {condition.format(rows=r)}" for r, _ in rows)
-            run += f"IF EXISTS ({test}) THEN {''.join(f'{st};' for st in more)} END IF;\n"
+        run = _pg_body(event, statements, guarded)
+        if bulk is not None:
+            rows = _ROWS["postgresql"][event][0][0]
+            run = (
+                f"IF (SELECT count(*) FROM (SELECT 1 FROM {rows} LIMIT {BULK_ROWS}) AS n) < {BULK_ROWS} "
+                f"THEN {run} ELSE {_pg_body(event, *bulk)} END IF;\n"
+            )
         return [
             # No JIT: the planner cannot know how many rows a transition table holds, and for a
             # bulk statement it compiled some ninety functions per upsert, for seconds.
@@ -83,6 +102,7 @@ def create_sql(
             f"CREATE TRIGGER {name} AFTER {event} ON {table} {_PG_REFERENCING[event]} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
         ]
+    run = "".join(f"{statement};\n" for statement in statements)
     created = [
         f"DROP TRIGGER IF EXISTS {name}",
         f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{f' WHEN {when}' if when else ''} "

@@ -28,8 +28,24 @@ def same_from_both(areas, *, units_on=None) -> None:
             assert rolled == counted, (area.code, on, units_on)
 
 
+def crowd(count: int, doan, hnd) -> list[list]:
+    """``count`` new people, every tenth in both organizations: on PostgreSQL enough rows
+    for the triggers' bulk statements (core.triggers.BULK_ROWS)."""
+    given = ["An", "Bình", "Châu", "Dũng", "Giang", "Hạnh", "Khoa", "Linh", "Minh", "Nga"]
+    rows = []
+    for i in range(count):
+        year = 1990 + i % 10
+        person = (f"Phạm {given[i % 10]}", year)
+        cccd = f"0870{year % 100:02d}{i + 100:06d}"
+        rows.append(member(*person, doan.code if i % 2 else hnd.code, cccd=cccd, joined=f"01/0{1 + i % 9}/2019"))
+        if i % 10 == 0:
+            rows.append(member(*person, hnd.code if i % 2 else doan.code, cccd=cccd, joined="15/06/2023"))
+    return rows
+
+
+@pytest.mark.parametrize("more", [0, 60], ids=["few rows", "bulk statements"])
 @pytest.mark.django_db
-def test_an_import_and_its_undo_keep_the_rollups_equal_to_the_history(tree):
+def test_an_import_and_its_undo_keep_the_rollups_equal_to_the_history(tree, more):
     doan, hnd = factories.branch(tree.hamlet_a1, "DOAN"), factories.branch(tree.hamlet_b1, "HND")
     admin = factories.admin_user()
     staff = admin
@@ -43,11 +59,12 @@ def test_an_import_and_its_undo_keep_the_rollups_equal_to_the_history(tree):
             member("Lê Thị Mai", 1999, doan.code, cccd="087199000011", joined="03/02/2014"),
             member("Lê Thị Mai", 1999, hnd.code, cccd="087199000011", joined="09/09/2021"),
             member("Trần Văn Tư", 2001, hnd.code, joined="15/07/2025"),
+            *crowd(more, doan, hnd),
         ]
     )
     result = services.import_workbook(kind="members", data=data, user=staff, file_name="f.xlsx")
     assert result.imported, result.errors()
-    assert Membership.objects.count() == 5
+    assert Membership.objects.count() == 5 + more + more // 10
     same_from_both([tree.province, tree.district_a, tree.commune_a, tree.hamlet_b1])
     assert rollups.differences() == []
 
