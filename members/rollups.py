@@ -27,9 +27,11 @@ the write commits.
 Concurrent writers: each statement adds its changes with ``INSERT … ON CONFLICT DO UPDATE
 SET n = n + excluded.n``, under a row lock held to the commit, so two writers to one
 branch both land (no read-modify-write, no lost update). On PostgreSQL the triggers run
-once per statement (a COPY of 100.000 periods is one grouped upsert) and take the rows in
-key order; the services that write periods lock the branches they touch in id order
-first (``members.services.lock_branches``), so two transactions never wait for each
+once per statement (a COPY of 100.000 periods is one grouped upsert, its checkpoints
+drawn from its day changes: ``Counts.months``; a statement of a few rows joins them to the
+months they span: ``Counts.spanned_months``) and take the rows in key order; the services
+that write periods lock the branches they touch in id order first
+(``branches.services.lock_branches``), so two transactions never wait for each
 other's roll-up rows in opposite orders. A month added to the calendar
 (``extend_calendar``) takes a table lock that waits for the writers in flight.
 
