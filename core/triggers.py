@@ -28,6 +28,24 @@ _PG_REFERENCING = {
 }
 
 
+# --- SQL pieces of the counts the triggers keep ----------------------------------------------
+
+
+def sums(columns: tuple[str, ...], prefix: str = "") -> str:
+    return ", ".join(f"SUM({prefix}{name}) AS {name}" for name in columns)
+
+
+def any_sum(columns: tuple[str, ...], prefix: str = "") -> str:
+    """A HAVING condition: some count adds up to something (a group of zeros writes nothing)."""
+    return " OR ".join(f"SUM({prefix}{name}) <> 0" for name in columns)
+
+
+def add_on_conflict(table: str, keys: str, columns: tuple[str, ...]) -> str:
+    """An upsert's end that adds the new counts to the row already there, under its lock."""
+    added = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in columns)
+    return f"ON CONFLICT ({keys}) DO UPDATE SET {added}"
+
+
 def name_for(table: str, event: str) -> str:
     return f"{table}_rollup_{event.lower()}"
 

@@ -21,6 +21,7 @@ VISITS = CadreVisit._meta.db_table
 MONTHS = MeetingMonth._meta.db_table
 YEARS = MeetingYear._meta.db_table
 LISTED = ", ".join(MEETING_COUNTS)
+SUMS, ANY_SUM = triggers.sums(MEETING_COUNTS), triggers.any_sum(MEETING_COUNTS)
 
 
 def _month_of(vendor: str, day: str) -> str:
@@ -54,18 +55,6 @@ def _visit_items(vendor: str, source: str, sign: int) -> str:
     )
 
 
-def _sums() -> str:
-    return ", ".join(f"SUM({name}) AS {name}" for name in MEETING_COUNTS)
-
-
-def _any() -> str:
-    return " OR ".join(f"SUM({name}) <> 0" for name in MEETING_COUNTS)
-
-
-def _added(table: str) -> str:
-    return ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in MEETING_COUNTS)
-
-
 def _months_met(items: str) -> str:
     """The months met of the branches' years the items touch, counted again from their months."""
     return (
@@ -78,12 +67,12 @@ def _months_met(items: str) -> str:
 
 def _upserts(items: str) -> list[str]:
     return [
-        f"INSERT INTO {MONTHS} (branch_id, month, year, {LISTED}) SELECT key_id, month, year, {_sums()} "
-        f"FROM ({items}) AS i GROUP BY key_id, month, year HAVING {_any()} ORDER BY key_id, month "
-        f"ON CONFLICT (month, branch_id) DO UPDATE SET {_added(MONTHS)}",
-        f"INSERT INTO {YEARS} (branch_id, year, months_met, {LISTED}) SELECT key_id, year, 0, {_sums()} "
-        f"FROM ({items}) AS i GROUP BY key_id, year HAVING {_any()} ORDER BY key_id, year "
-        f"ON CONFLICT (year, branch_id) DO UPDATE SET {_added(YEARS)}",
+        f"INSERT INTO {MONTHS} (branch_id, month, year, {LISTED}) SELECT key_id, month, year, {SUMS} "
+        f"FROM ({items}) AS i GROUP BY key_id, month, year HAVING {ANY_SUM} ORDER BY key_id, month "
+        f"{triggers.add_on_conflict(MONTHS, 'month, branch_id', MEETING_COUNTS)}",
+        f"INSERT INTO {YEARS} (branch_id, year, months_met, {LISTED}) SELECT key_id, year, 0, {SUMS} "
+        f"FROM ({items}) AS i GROUP BY key_id, year HAVING {ANY_SUM} ORDER BY key_id, year "
+        f"{triggers.add_on_conflict(YEARS, 'year, branch_id', MEETING_COUNTS)}",
         _months_met(items),
     ]
 
@@ -125,9 +114,9 @@ def _recomputed(vendor: str) -> tuple[str, str]:
     """SELECTs of the month rows (branch, month, counts…) and year rows (branch, year, counts…,
     months met) straight from the meetings."""
     items = _meeting_items(vendor, MEETINGS, 1)
-    months = f"SELECT key_id, month, year, {_sums()} FROM ({items}) AS i GROUP BY key_id, month, year HAVING {_any()}"
+    months = f"SELECT key_id, month, year, {SUMS} FROM ({items}) AS i GROUP BY key_id, month, year HAVING {ANY_SUM}"
     years = (
-        f"SELECT key_id, year, {_sums()}, SUM(CASE WHEN meetings > 0 THEN 1 ELSE 0 END) AS months_met "
+        f"SELECT key_id, year, {SUMS}, SUM(CASE WHEN meetings > 0 THEN 1 ELSE 0 END) AS months_met "
         f"FROM ({months}) AS m GROUP BY key_id, year"
     )
     return months, years

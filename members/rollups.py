@@ -86,14 +86,13 @@ class Counts:
         return ", ".join(self.columns)
 
     def sums(self, prefix: str = "") -> str:
-        return ", ".join(f"SUM({prefix}{name}) AS {name}" for name in self.columns)
+        return triggers.sums(self.columns, prefix)
 
     def not_all_zero(self, prefix: str = "") -> str:
-        return " OR ".join(f"SUM({prefix}{name}) <> 0" for name in self.columns)
+        return triggers.any_sum(self.columns, prefix)
 
     def add_on_conflict(self, table: str, date_column: str) -> str:
-        added = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in self.columns)
-        return f"ON CONFLICT ({date_column}, {self.key}) DO UPDATE SET {added}"
+        return triggers.add_on_conflict(table, f"{date_column}, {self.key}", self.columns)
 
     def days(self, items: str) -> str:
         """The SELECT of each key's change on each day (key_id, day, counts) that ``items``
