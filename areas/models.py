@@ -350,6 +350,7 @@ class AreaPlacement(models.Model):
 
 class ReorganizationKind(models.TextChoices):
     REFORM = "reform", _("Reform of provinces and communes")
+    HAMLET_MERGE = "hamlet_merge", _("Merge of hamlets")
 
 
 class Reorganization(models.Model):

@@ -403,11 +403,12 @@ def undo_blockers(event: Reorganization) -> list[str]:
     later = Reorganization.objects.filter(undone_at__isnull=True, created_at__gt=event.created_at)
     if later.exists():
         reasons.append(_("A later reorganisation was applied; undo it first."))
-    new_ids = _new_area_ids(event)
+    # A merge of hamlets begins no unit: what its surviving hamlet holds besides was there before.
+    new_ids = _new_area_ids(event) if event.kind == ReorganizationKind.REFORM else set()
     # Official units loaded beforehand sit there too; anything else was added since.
     foreign = AreaPlacement.objects.filter(parent_id__in=new_ids).exclude(opened_by=event)
     foreign = foreign.exclude(area__structure=Structure.FROM_2025)
-    if foreign.exists():
+    if new_ids and foreign.exists():
         reasons.append(_("Areas were added to the new units since; they would have nowhere to go back to."))
     for participant in participants().values():
         reasons += participant.undo_blockers(event=event, new_area_ids=new_ids)

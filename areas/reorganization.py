@@ -45,6 +45,10 @@ class Participant:
         """Figures that move with each area (per area id), for the preview."""
         return {}
 
+    def merge_blockers(self, *, area_ids: list[int], on: datetime.date) -> list[str]:
+        """Why the areas cannot be merged into another from ``on`` (something of theirs begins later)."""
+        return []
+
     def review(self, *, moves: Moves) -> list[dict]:
         """What the preview should point out to the administrator (accounts to look at, say)."""
         return []

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import HAMLET_UNIT_TYPES, Area, UnitType
-from core.forms import StyledFormMixin, VersionedFormMixin
+from areas.models import HAMLET_UNIT_TYPES, Area, AreaLevel, UnitType
+from core.forms import DateField, ModelMultipleChoiceField, StyledFormMixin, VersionedFormMixin
 from members.models import Person
 
 from .models import Branch, Officer
@@ -48,3 +48,40 @@ class OfficerForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
             people = people.filter(memberships__branch=branch, memberships__ended_on__isnull=True)
         self.fields["person"].queryset = people.order_by("sort_key").distinct()
         self.fields["person"].help_text = _("A current member of the branch.")
+
+
+class HamletChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.code}) · {obj.parent.full_name}"
+
+
+class HamletsChoice(ModelMultipleChoiceField):
+    label_from_instance = HamletChoice.label_from_instance
+
+
+class HamletMergeForm(StyledFormMixin, forms.Form):
+    """Hamlets in force in the user's area: the one that remains, those merged into it, the date."""
+
+    into = HamletChoice(queryset=Area.objects.none(), label=_("The hamlet that remains"))
+    hamlets = HamletsChoice(
+        queryset=Area.objects.none(), widget=forms.CheckboxSelectMultiple, label=_("Hamlets merged into it")
+    )
+    effective_on = DateField(
+        label=_("Effective from"), help_text=_("The merged hamlets end the day before; their past stays theirs.")
+    )
+
+    def __init__(self, *args, area: Area, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        hamlets = (
+            Area.objects.visible_to(user)
+            .filter(level=AreaLevel.HAMLET, valid_to__isnull=True, path__startswith=area.path)
+            .select_related("parent")
+            .order_by("path")
+        )
+        self.fields["into"].queryset = self.fields["hamlets"].queryset = hamlets
+
+    def fingerprint(self) -> str:
+        """The choices a preview showed, to confirm only what was previewed."""
+        data = self.cleaned_data
+        ids = ",".join(str(pk) for pk in sorted(hamlet.pk for hamlet in data["hamlets"]))
+        return f"{data['into'].pk}:{ids}:{data['effective_on'].isoformat()}"

@@ -70,6 +70,16 @@ class Branch(VersionedModel, ScopedModel):
     kind = models.CharField(_("kind"), max_length=12, choices=BranchKind.choices, default=BranchKind.RESIDENTIAL)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    # Set by a merge of branches (members.merge): where the members went on ``dissolved_on``.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_branches",
+    )
 
     history = AuditHistory(excluded_fields=["version"])
     scope_path = "area__path"
@@ -85,6 +95,11 @@ class Branch(VersionedModel, ScopedModel):
                 | Q(dissolved_on__gte=F("founded_on")),
                 name="branch_dissolved_after_founded",
                 violation_error_message=_("A branch cannot be dissolved before it was founded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | (Q(dissolved_on__isnull=False) & ~Q(merged_into=F("pk"))),
+                name="branch_merged_when_dissolved",
+                violation_error_message=_("A branch merged into another is dissolved that day."),
             ),
         ]
 

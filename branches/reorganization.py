@@ -23,6 +23,14 @@ class BranchesParticipant(Participant):
         rows = Branch.objects.filter(area_id__in=area_ids).order_by().values("area_id").annotate(n=Count("id"))
         return {row["area_id"]: {"branches": row["n"]} for row in rows}
 
+    def merge_blockers(self, *, area_ids, on):
+        later = BranchPlacement.objects.filter(area_id__in=area_ids, valid_to__isnull=True, valid_from__gte=on)
+        return [
+            _("%(branch)s was placed there on %(date)s: the merge must come after it.")
+            % {"branch": placement.branch, "date": placement.valid_from.strftime("%d/%m/%Y")}
+            for placement in later.select_related("branch")
+        ]
+
     def apply(self, *, event, moves: Moves) -> dict:
         history = {"default_user": event.created_by, "default_change_reason": f"reorganisation #{event.pk}"}
         # Where each area the event touched sits from the effective date (a moved hamlet).

@@ -92,3 +92,22 @@ def branch_ratings(branch: Branch) -> QuerySet[BranchRating]:
 
 def hamlet_choices_for(commune: Area, user) -> QuerySet[Area]:
     return Area.objects.visible_to(user).filter(parent=commune, level=AreaLevel.HAMLET).order_by("name")
+
+
+def branch_placements(branch: Branch) -> list[dict]:
+    """Where the branch sat over time: its area and the commune above it then (two queries)."""
+    placements = list(branch.placements.select_related("area").order_by(F("valid_from").asc(nulls_first=True)))
+    # The commune of a hamlet's placement is the key before the hamlet's in the path of then.
+    keys = {p.path.strip("/").split("/")[-2] for p in placements if p.area.level == AreaLevel.HAMLET}
+    communes = {area.key: area for area in Area.objects.filter(key__in=keys)}
+    return [
+        {
+            "area": placement.area,
+            "commune": communes.get(placement.path.strip("/").split("/")[-2])
+            if placement.area.level == AreaLevel.HAMLET
+            else None,
+            "valid_from": placement.valid_from,
+            "last_day": placement.valid_to - datetime.timedelta(days=1) if placement.valid_to else None,
+        }
+        for placement in placements
+    ]

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<str:key>/", views.area_detail, name="area"),
     path("<str:key>/edit/", views.hamlet_edit, name="hamlet_edit"),
     path("<str:key>/hamlets/add/", views.hamlet_add, name="hamlet_add"),
+    path("<str:key>/hamlets/merge/", views.hamlet_merge, name="hamlet_merge"),
     path("<str:key>/branches/add/", views.branch_add, name="branch_add"),
 ]

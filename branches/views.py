@@ -7,14 +7,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas import services as area_services
+from areas.merge import merge_hamlets, plan_hamlet_merge
 from areas.models import Area, AreaLevel
 from areas.selectors import holder_now
 from core.navigation import area_breadcrumbs
-from core.views import require_editor, run_service
+from core.views import confirms_preview, require_editor, run_service
 
 from . import selectors, services
-from .forms import BranchForm, HamletForm, OfficerForm
+from .forms import BranchForm, HamletForm, HamletMergeForm, OfficerForm
 from .models import Branch, Officer
+
+# Where hamlets are merged: a commune's, or a (pre-2025) district's across its communes.
+MERGES_HAMLETS = (AreaLevel.DISTRICT, AreaLevel.COMMUNE)
 
 
 def _area(request, key: str) -> Area:
@@ -22,7 +26,9 @@ def _area(request, key: str) -> Area:
 
 
 def _branch(request, pk: int) -> Branch:
-    return get_object_or_404(Branch.objects.visible_to(request.user).select_related("organization", "area"), pk=pk)
+    return get_object_or_404(
+        Branch.objects.visible_to(request.user).select_related("organization", "area", "merged_into"), pk=pk
+    )
 
 
 def _branch_crumbs(branch: Branch, user, *extra: dict) -> list[dict]:
@@ -56,6 +62,7 @@ def area_detail(request, key: str):
         "may_add_branch": area.level in (AreaLevel.COMMUNE, AreaLevel.HAMLET)
         and request.user.can_edit
         and area.valid_to is None,
+        "may_merge_hamlets": area.level in MERGES_HAMLETS and request.user.can_edit and area.valid_to is None,
         "holder": holder_now(area),
         "current_year": timezone.localdate().year,
     }
@@ -74,6 +81,8 @@ def branch_detail(request, pk: int):
         "status_counts": selectors.branch_status_counts(branch),
         "meetings": list(selectors.branch_recent_meetings(branch, today=today)),
         "ratings": list(selectors.branch_ratings(branch)),
+        "placements": list(selectors.branch_placements(branch)),
+        "merged_branches": list(branch.merged_branches.order_by("code")),
         "breadcrumbs": _branch_crumbs(branch, request.user),
     }
     return render(request, "branches/branch_detail.html", context)
@@ -236,3 +245,40 @@ def officer_edit(request, pk: int):
             "breadcrumbs": _branch_crumbs(branch, request.user),
         },
     )
+
+
+def hamlet_merge(request, key: str):
+    """Hamlets of the area merged into one from a date: choose, preview what moves, confirm."""
+    area = _area(request, key)
+    require_editor(request.user)
+    if area.level not in MERGES_HAMLETS or area.valid_to is not None:
+        messages.error(request, _("Hamlets are merged from the page of a commune in force."))
+        return redirect("branches:area", key=area.key)
+    form = HamletMergeForm(request.POST or None, area=area, user=request.user)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        fields = form.cleaned_data
+        plan = run_service(
+            form,
+            lambda: plan_hamlet_merge(
+                into=fields["into"], hamlets=list(fields["hamlets"]), effective_on=fields["effective_on"]
+            ),
+        )
+        if plan is not None and confirms_preview(request, form):
+            event = run_service(form, lambda: merge_hamlets(plan=plan, user=request.user))
+            if event is not None:
+                messages.success(
+                    request,
+                    _("The hamlets were merged into %(area)s from %(date)s.")
+                    % {"area": plan.into, "date": plan.effective_on.strftime("%d/%m/%Y")},
+                )
+                return redirect("branches:area", key=plan.into.key)
+    context = {
+        "form": form,
+        "area": area,
+        "preview": plan.data() if plan is not None else None,
+        "fingerprint": form.fingerprint() if plan is not None else "",
+        "title": _("Merge hamlets of %(area)s") % {"area": area},
+        "breadcrumbs": area_breadcrumbs(area, "branches:area", user=request.user),
+    }
+    return render(request, "branches/hamlet_merge.html", context)

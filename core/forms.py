@@ -98,6 +98,18 @@ def use_project_messages(form: forms.BaseForm) -> None:
                 field.error_messages[code] = message
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing a key no database column holds (``__in`` would overflow the driver's integer)."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            if not str(pk).isdigit() or int(pk) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 # ---------------------------------------------------------------------------
 
 
@@ -125,7 +137,7 @@ class StyledFormMixin:
                 field.widget = widget = DateInput(attrs=widget.attrs)
             if isinstance(widget, forms.HiddenInput):
                 continue
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"

@@ -71,3 +71,8 @@ def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def confirms_preview(request, form) -> bool:
+    """A POST that confirms exactly what its preview showed (the choices unchanged since)."""
+    return "confirm" in request.POST and request.POST.get("previewed") == form.fingerprint()

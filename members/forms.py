@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import AreaLevel
 from branches.models import Branch, Organization
-from core.forms import DateField, StyledFormMixin, VersionedFormMixin
+from core.forms import DateField, ModelMultipleChoiceField, StyledFormMixin, VersionedFormMixin
 
 from . import privacy, selectors
 from .models import EndReason, Gender, Membership, MembershipStatus, Person, cccd_validator
@@ -321,3 +321,37 @@ class EndForm(MembershipChangeForm):
         super().__init__(*args, **kwargs)
         self.fields["on"].label = _("Ended on")
         self.fields["on"].help_text = _("From this date the member is no longer on the roll.")
+
+
+class BranchesChoice(ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code}) · {obj.area.full_name}"
+
+
+class BranchMergeForm(StyledFormMixin, forms.Form):
+    """Other branches of the organization in the surviving branch's commune, and the date."""
+
+    branches = BranchesChoice(
+        queryset=Branch.objects.none(), widget=forms.CheckboxSelectMultiple, label=_("Branches merged into this one")
+    )
+    effective_on = DateField(
+        label=_("Effective from"),
+        help_text=_("Their members are transferred on this day; the branches are dissolved on it."),
+    )
+
+    def __init__(self, *args, into: Branch, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        commune = into.area.parent if into.area.level == AreaLevel.HAMLET else into.area
+        self.fields["branches"].queryset = (
+            Branch.objects.visible_to(user)
+            .filter(organization_id=into.organization_id, dissolved_on__isnull=True)
+            .filter(area__path__startswith=commune.path)
+            .exclude(pk=into.pk)
+            .select_related("area")
+            .order_by("area__path", "code")
+        )
+
+    def fingerprint(self) -> str:
+        """The choices a preview showed, to confirm only what was previewed."""
+        ids = ",".join(str(pk) for pk in sorted(branch.pk for branch in self.cleaned_data["branches"]))
+        return f"{ids}:{self.cleaned_data['effective_on'].isoformat()}"

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import memberships, people, search
+from .views import memberships, merge, people, search
 
 app_name = "members"
 urlpatterns = [
     path("", search.search, name="search"),
     path("branches/<int:pk>/", search.branch_roll, name="branch_roll"),
+    path("branches/<int:pk>/merge/", merge.branch_merge, name="branch_merge"),
     path("people/add/", people.person_add, name="person_add"),
     path("people/duplicates/", people.duplicates, name="duplicates"),
     path("people/<int:pk>/", people.person_detail, name="person"),

@@ -172,6 +172,7 @@ OBJECT_PAGES = [
     Page("members:transfer_branches", _pk("membership"), editors_only=True),
     Page("members:status_change", _pk("membership"), editors_only=True),
     Page("members:end", _pk("membership"), editors_only=True),
+    Page("members:branch_merge", _pk("branch"), editors_only=True),
     # meetings
     Page("meetings:branch_log", _pk("branch")),
     Page("meetings:add", _pk("branch"), editors_only=True),
@@ -188,6 +189,7 @@ OBJECT_PAGES = [
     Page("branches:area", _key("hamlet"), label="branches:area-hamlet"),
     Page("branches:hamlet_edit", _key("hamlet"), editors_only=True),
     Page("branches:hamlet_add", _key("commune"), editors_only=True),
+    Page("branches:hamlet_merge", _key("commune"), editors_only=True),
     Page("branches:branch_add", _key("hamlet"), editors_only=True),
     Page("branches:branch", _pk("branch")),
     Page("branches:branch_edit", _pk("branch"), editors_only=True),

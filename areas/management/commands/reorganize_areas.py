@@ -10,19 +10,15 @@ import hashlib
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from areas.models import Reorganization
 from areas.plan_file import read_plan
 from areas.reform import apply_reform, plan_reform, reform_data, undo_reorganization
-
-
-def usage_error(message: str) -> CommandError:
-    return CommandError(message, returncode=2)
+from core.commands import administrator, effective_date, usage_error
 
 
 def _day(text: str) -> str:
@@ -63,11 +59,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        user = self._user(options["user"])
+        user = administrator(options["user"])
         try:
             if options["undo"]:
                 return self._undo(options["undo"], user)
-            effective = self._effective(options["effective"])
+            effective = effective_date(options["effective"])
             plan, name, digest = self._plan(options["plan"])
             result = plan_reform(effective_on=effective, province_codes=options["province_codes"], plan=plan)
             event = None
@@ -81,22 +77,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(render_text(data, nothing_to_do=result.nothing_to_do, dry_run=options["dry_run"]))
-
-    def _user(self, username):
-        if not username:
-            return None
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None or not user.sees_everything:
-            raise usage_error(_("There is no active administrator %(username)s.") % {"username": username})
-        return user
-
-    def _effective(self, text):
-        if not text:
-            raise usage_error(_("Give the effective date with --effective YYYY-MM-DD."))
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            raise usage_error(_("%(value)s is not a date of the form YYYY-MM-DD.") % {"value": text}) from None
 
     def _plan(self, path):
         if not path:
