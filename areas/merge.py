@@ -117,10 +117,15 @@ def merge_hamlets(*, plan: HamletMergePlan, user=None) -> Reorganization:
         created_by=user,
     )
     history = {"default_user": user, "default_change_reason": f"reorganisation #{event.pk}"}
+    # Hamlets merged earlier into these now belong, like them, to the survivor.
+    earlier = list(Area.objects.filter(successor_path__in=[hamlet.path for hamlet in plan.hamlets]))
+    log: dict = {"areas": {"created": [], "restarted": [], "successors": [[a.pk, a.successor_path] for a in earlier]}}
     for hamlet in plan.hamlets:
-        hamlet.valid_to, hamlet.successor_path = plan.effective_on, plan.into.path
+        hamlet.valid_to = plan.effective_on
         hamlet.version += 1
-    bulk_update_with_history(plan.hamlets, Area, ["valid_to", "successor_path", "version"], **history)
+    for area in [*plan.hamlets, *earlier]:
+        area.successor_path = plan.into.path
+    bulk_update_with_history([*plan.hamlets, *earlier], Area, ["valid_to", "successor_path", "version"], **history)
     placements = list(AreaPlacement.objects.filter(area__in=plan.hamlets, valid_to__isnull=True))
     for placement in placements:
         placement.valid_to, placement.closed_by = plan.effective_on, event
@@ -128,7 +133,6 @@ def merge_hamlets(*, plan: HamletMergePlan, user=None) -> Reorganization:
     Succession.objects.bulk_create(
         [Succession(event=event, predecessor=h, successor=plan.into, kind=SuccessionKind.MERGED) for h in plan.hamlets]
     )
-    log: dict = {"areas": {"created": [], "restarted": []}}
     for name, participant in participants().items():
         log[name] = participant.apply(event=event, moves=plan.moves)
     event.summary, event.undo_log = plan.data(), log

@@ -450,6 +450,8 @@ def undo_reorganization(event: Reorganization, *, user=None) -> Reorganization:
     bulk_update_with_history(
         areas, Area, ["parent", "path", "valid_to", "successor_path", "version"], batch_size=BATCH_SIZE, **history
     )
+    for pk, successor_path in log["areas"].get("successors", []):  # a merge of hamlets (areas.merge)
+        Area.objects.filter(pk=pk).update(successor_path=successor_path)
     for pk, before in log["areas"]["restarted"]:
         valid_from = datetime.date.fromisoformat(before) if before else None
         Area.objects.filter(pk=pk).update(valid_from=valid_from, version=F("version") + 1)

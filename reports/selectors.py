@@ -7,11 +7,11 @@ organization; Python only combines those few grouped results into rows.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value
+from django.db.models import CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from areas.models import Area, AreaLevel, in_force_q
+from areas.models import Area, AreaLevel, AreaPlacement, in_force_q
 from areas.selectors import holder_now, nearest_day
 from branches.models import AllowanceRate, Officer, OfficerRole, Organization
 from core.figures import percent
@@ -136,27 +136,21 @@ def membership_report(
         tally=tally, index=index, units=units, organization=organization, on=on, year_before=year_before
     )
 
-    targets = (
-        TargetPopulation.objects.annotate(
-            place=FilteredRelation("hamlet__placements", condition=in_force_q(units.on, "hamlet__placements__"))
-        )
-        .filter(_org_filter(organization, "organization_id"), place__path__startswith=units.path, year=on.year)
-        .order_by()
-    )
-    if area.level == AreaLevel.HAMLET:
-        # Rows of a hamlet are its branches: each takes its organization's target for the hamlet.
-        target_by_org = dict(targets.values_list("organization_id").annotate(target=Sum("count")))
-        for header in headers:
-            org_id = header.branch.organization_id if header.branch else None
-            if org_id in target_by_org:
-                tally.by_row[header.key][org_id]["target"] += target_by_org[org_id]
-    else:
-        tally.add(
-            targets.values(org=F("organization_id"))
-            .annotate(key=row_key(units, "place__path", None), target=Sum("count"))
-            .values("key", "org", "target"),
-            fields=["target"],
-        )
+    for targets in _targets(units, organization, on.year):
+        if area.level == AreaLevel.HAMLET:
+            # Rows of a hamlet are its branches: the only branch of an organization takes the
+            # organization's target for the hamlet; of several (hamlets merged, their branches
+            # not yet), the target is the hamlet's and counts in the total alone.
+            for org_id, target in targets.values_list("organization_id").annotate(target=Sum("count")):
+                rows = [h.key for h in headers if h.branch is not None and h.branch.organization_id == org_id]
+                tally.by_row[rows[0] if len(rows) == 1 else HAMLET_TARGET][org_id]["target"] += target
+        else:
+            tally.add(
+                targets.values(org=F("organization_id"))
+                .annotate(key=row_key(units, "place_path", None), target=Sum("count"))
+                .values("key", "org", "target"),
+                fields=["target"],
+            )
 
     def figures(counts: dict[str, int]) -> dict:
         # Every membership has one of the three statuses: their sum is the roll.
@@ -208,6 +202,35 @@ def membership_report(
         rows=rows,
         total=total,
     )
+
+
+# Where a hamlet report keeps a target that no single branch row holds (counted in the total only).
+HAMLET_TARGET = "hamlet"
+
+
+def _targets(units: Units, organization: Organization | None, year: int) -> tuple:
+    """The year's targets with the path (``place_path``) where their hamlet sat on the units' date.
+
+    A hamlet merged into another by then has no place that day: its targets count where its
+    successor sits (``Area.successor_path``), so a report after a mid-year merge, or recast in
+    today's units, keeps the population of every hamlet. Two queries.
+    """
+    targets = TargetPopulation.objects.filter(_org_filter(organization, "organization_id"), year=year).order_by()
+    placed = (
+        targets.annotate(
+            place=FilteredRelation("hamlet__placements", condition=in_force_q(units.on, "hamlet__placements__"))
+        )
+        .filter(place__path__startswith=units.path)
+        .annotate(place_path=F("place__path"))
+    )
+    holder = AreaPlacement.objects.filter(in_force_q(units.on), area__path=OuterRef("hamlet__successor_path"))
+    ended = (
+        targets.filter(hamlet__valid_to__lte=units.on)
+        .exclude(hamlet__successor_path="")
+        .annotate(place_path=Subquery(holder.values("path")[:1]))
+        .filter(place_path__startswith=units.path)
+    )
+    return placed, ended
 
 
 def _year_before(on: datetime.date) -> datetime.date:

@@ -148,3 +148,48 @@ def test_the_command_previews_merges_and_refuses_bad_input(world, capsys):
             call_command("merge_areas", *args)
         assert raised.value.returncode == 2
     assert Reorganization.objects.count() == 1
+
+
+def _target_sum(world, year: int, codes, org=None) -> int:
+    rows = TargetPopulation.objects.filter(hamlet__code__in=codes, year=year)
+    return sum(row.count for row in rows if org is None or row.organization.code == org)
+
+
+def test_a_merged_hamlets_targets_count_where_its_successor_sits(world):
+    """After a mid-year merge, and in a report of an earlier year recast in today's units, the
+    gathering rate keeps the population of every hamlet."""
+    commune = world.tree.commune_a
+    expected_2026 = _target_sum(world, 2026, merge_world.HAMLETS)
+    expected_2025 = _target_sum(world, 2025, merge_world.HAMLETS)
+    _merge(world)
+    after = selectors.membership_report(area=commune, on=D(2026, 8, 1))
+    assert after.total["target"] == after.rows[0]["target"] == expected_2026
+    survivor = Area.objects.get(code="99101-01")
+    hamlet = selectors.membership_report(area=survivor, on=D(2026, 8, 1))
+    assert hamlet.total["target"] == expected_2026
+    recast = selectors.membership_report(area=commune, on=D(2025, 12, 31), units_on=D(2026, 12, 1))
+    assert [row["area_code"] for row in recast.rows] == ["99101-01"]
+    assert recast.total["target"] == recast.rows[0]["target"] == expected_2025
+    assert (
+        recast.total["gathering_rate"]
+        == selectors.membership_report(area=commune, on=D(2025, 12, 31)).total["gathering_rate"]
+    )
+
+
+def test_a_hamlet_merged_twice_over_counts_in_the_last_survivor_and_undo_goes_back_a_step(world):
+    a1, a2, a3 = world.hamlets.values()
+    first = merge_hamlets(plan=plan_hamlet_merge(into=a2, hamlets=[a3], effective_on=D(2026, 3, 1)))
+    a2.refresh_from_db()
+    second = merge_hamlets(plan=plan_hamlet_merge(into=a1, hamlets=[a2], effective_on=EFFECTIVE))
+    a3.refresh_from_db()
+    assert a3.successor_path == a1.path
+    report = selectors.membership_report(area=world.tree.commune_a, on=D(2026, 8, 1))
+    assert report.total["target"] == _target_sum(world, 2026, merge_world.HAMLETS)
+    with pytest.raises(ValidationError):
+        undo_reorganization(first)  # a later reorganisation stands on it
+    undo_reorganization(second)
+    a3.refresh_from_db()
+    assert a3.successor_path == Area.objects.get(code="99101-02").path
+    assert selectors.membership_report(area=world.tree.commune_a, on=D(2026, 8, 1)).total["target"] == (
+        _target_sum(world, 2026, merge_world.HAMLETS)
+    )
