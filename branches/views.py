@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from areas import services as area_services
 from areas.merge import merge_hamlets, plan_hamlet_merge
 from areas.models import Area, AreaLevel
-from areas.selectors import holder_now
+from areas.selectors import default_successors, ended_message, holder_now, predecessors
 from core.navigation import area_breadcrumbs
 from core.views import confirms_preview, require_editor, run_service
 
@@ -64,6 +64,8 @@ def area_detail(request, key: str):
         and area.valid_to is None,
         "may_merge_hamlets": area.level in MERGES_HAMLETS and request.user.can_edit and area.valid_to is None,
         "holder": holder_now(area),
+        "predecessors": predecessors(area),
+        "ended": ended_message(area, default_successors([area]).get(area.pk)) if area.valid_to else "",
         "current_year": timezone.localdate().year,
     }
     return render(request, "branches/area_detail.html", context)

@@ -93,6 +93,33 @@ def officers_chart(report: Report) -> dict:
     }
 
 
+def series_chart(report: Report) -> dict:
+    """A line per figure across the years: members and present (counts), the gathering rate or
+    each grade's share (percent, on the right-hand axis)."""
+    labels = [row["area_code"] for row in report.rows]
+    if report.kind == "membership":
+        datasets = [
+            {"label": _("Memberships"), "data": [row["members"] for row in report.rows], "role": "primary"},
+            {"label": _("Present"), "data": [row["present"] for row in report.rows], "role": "secondary"},
+            {
+                "label": _("Gathering rate"),
+                "data": [_number(row["gathering_rate"]) for row in report.rows],
+                "role": "threshold",
+                "axis": "percent",
+            },
+        ]
+        return {"labels": labels, "datasets": datasets, "series": True, "unit": "count", "integer": True}
+    datasets = [
+        {
+            "label": grade["label"],
+            "data": [_number(row["grades"].get(grade["code"], {}).get("percent")) for row in report.rows],
+            "role": f"grade-{index}",
+        }
+        for index, grade in enumerate(report.extra["grades"])
+    ]
+    return {"labels": labels, "datasets": datasets, "series": True, "unit": "percent", "max": 100}
+
+
 CHARTS = {
     "membership": membership_chart,
     "ratings": ratings_chart,
@@ -102,4 +129,6 @@ CHARTS = {
 
 
 def chart_for(report: Report) -> dict:
+    if report.extra.get("series"):
+        return series_chart(report)
     return CHARTS[report.kind](report)

@@ -60,6 +60,8 @@ def download_name(report: Report, extension: str) -> str:
         stamp = f"{period['year']}-{period['month']:02d}"
     else:
         stamp = f"{period['start'].isoformat()}_{period['end'].isoformat()}"
+    if period.get("series"):
+        stamp = f"{period['series'][0]}-{period['series'][-1]}"
     organization = f"-{report.organization.code}" if report.organization else ""
     return f"{report.kind}-{report.area.code}{organization}-{stamp}.{extension}"
 
@@ -73,7 +75,7 @@ def report_csv(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([gettext("Code"), gettext("Unit"), *(safe_text(column_heading(c)) for c in table.columns)])
-    for line in [*table.lines, table.total]:
+    for line in table.lines_and_total:
         writer.writerow([safe_text(line.code), safe_text(line.name), *(_csv_value(cell.value) for cell in line.cells)])
     return "\ufeff" + buffer.getvalue()
 
@@ -102,7 +104,7 @@ def report_xlsx(report: Report, *, user=None, today: datetime.date | None = None
         table=table,
         organization=report.organization,
         lines=lines,
-        total=table.total.cells,
+        total=table.total.cells if table.total else None,
         letterhead=documents.letterhead(
             area=report.area, organization=report.organization, user=user, today=today, place=place
         ),
@@ -134,7 +136,7 @@ def _write_sheet(
     table: Table,
     organization: Organization | None,
     lines: list[tuple[str, list[Cell]]],
-    total: list[Cell],
+    total: list[Cell] | None,
     letterhead: Letterhead,
 ) -> None:
     width = FIXED_COLUMNS + len(table.columns)
@@ -180,7 +182,8 @@ def _write_sheet(
     for number, (name, cells) in enumerate(lines, start=1):
         _write_line(sheet, row_number, number, name, cells, body_font)
         row_number += 1
-    _write_line(sheet, row_number, None, gettext("Total"), total, total_font)
+    if total is not None:
+        _write_line(sheet, row_number, None, gettext("Total"), total, total_font)
 
     last_row = write_signature(sheet, letterhead, row=row_number + 2, width=width)
 

@@ -20,7 +20,7 @@ from areas.selectors import resolve_code
 from branches.models import Branch, Organization
 from core.forms import DateField, StyledFormMixin
 
-from . import selectors
+from . import selectors, series
 from .selectors import Report
 
 MONTH_CHOICES = [(month, f"{month:02d}") for month in range(1, 13)]
@@ -155,9 +155,18 @@ class ReportForm(StyledFormMixin, forms.Form):
         raise NotImplementedError
 
 
+def series_field():
+    return forms.BooleanField(
+        label=_("The last %(years)s years") % {"years": series.YEARS},
+        required=False,
+        help_text=_("One row per year, in today's units."),
+    )
+
+
 class MembershipReportForm(ReportForm):
     kind = "membership"
     on = DateField(label=_("As of"), required=False)
+    series = series_field()
 
     field_order = ["on", "organization"]
 
@@ -178,6 +187,10 @@ class MembershipReportForm(ReportForm):
 
     def report(self) -> Report:
         data = self.cleaned_data
+        if data["series"]:
+            return series.membership_series(
+                area=data["area"], on=data["on"], organization=data["organization"], today=self.today
+            )
         return selectors.membership_report(on=data["on"], organization=data["organization"], **self.units_arguments())
 
 
@@ -185,6 +198,7 @@ class RatingsReportForm(ReportForm):
     kind = "ratings"
     year = YearField(required=False)
     include_drafts = forms.BooleanField(label=_("Include ratings not yet approved"), required=False)
+    series = series_field()
 
     field_order = ["year", "organization", "include_drafts"]
 
@@ -202,6 +216,14 @@ class RatingsReportForm(ReportForm):
 
     def report(self) -> Report:
         data = self.cleaned_data
+        if data["series"]:
+            return series.ratings_series(
+                area=data["area"],
+                year=data["year"],
+                organization=data["organization"],
+                include_drafts=data["include_drafts"],
+                today=self.today,
+            )
         return selectors.ratings_report(
             year=data["year"],
             organization=data["organization"],

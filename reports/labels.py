@@ -42,6 +42,15 @@ def report_title(report: Report) -> str:
 def period_label(report: Report) -> str:
     """The period of a report in words: "As of 31/12/2024", "Quarter 2/2024", "Month 03/2024"."""
     period = report.period
+    if period.get("series"):
+        years = period["series"]
+        label = gettext("The years %(first)s–%(last)s, in today's units") % {"first": years[0], "last": years[-1]}
+        if report.kind == "membership" and period["date"] != datetime.date(period["year"], 12, 31):
+            label = gettext("%(period)s (the last as of %(date)s)") % {
+                "period": label,
+                "date": short_date(period["date"]),
+            }
+        return label
     if report.kind == "membership":
         return gettext("As of %(date)s") % {"date": short_date(period["date"])}
     if report.kind == "ratings":

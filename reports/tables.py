@@ -82,11 +82,15 @@ class Table:
     columns: list[Column]
     headers: list[list[HeaderCell]]
     lines: list[Line]
-    total: Line
+    total: Line | None  # None for a series of years (reports.series): years do not add up
+
+    @property
+    def lines_and_total(self) -> list[Line]:
+        return [*self.lines, *([self.total] if self.total else [])]
 
     @property
     def by_organization(self) -> bool:
-        return bool(self.total.organizations)
+        return self.total is not None and bool(self.total.organizations)
 
 
 def report_table(report: Report, total_label: str = "") -> Table:
@@ -103,5 +107,7 @@ def report_table(report: Report, total_label: str = "") -> Table:
         )
         for row in report.rows
     ]
-    total = _line(report.total, report, columns, key="total", code="", name=total_label, drillable=False)
+    total = None
+    if not report.extra.get("series"):
+        total = _line(report.total, report, columns, key="total", code="", name=total_label, drillable=False)
     return Table(columns=columns, headers=header_rows(columns), lines=lines, total=total)

@@ -31,6 +31,7 @@
     if (!source || typeof Chart === "undefined") { return; }
     var spec = JSON.parse(source.textContent);
     var format = formatter(spec.unit);
+    if (spec.series) { drawSeries(canvas, spec); return; }
     var datasets = spec.datasets.map(function (dataset) {
       var colour = PALETTE[dataset.role] || PALETTE.primary;
       var line = dataset.type === "line";
@@ -73,6 +74,67 @@
               label: function (context) {
                 var value = context.raw;
                 return context.dataset.label + ": " + (value === null ? "–" : format(value));
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  // A series of years: a line per figure; percentages (the gathering rate) on a right-hand axis.
+  function drawSeries(canvas, spec) {
+    var format = formatter(spec.unit);
+    var formatPercent = formatter("percent");
+    var hasPercent = spec.datasets.some(function (dataset) { return dataset.axis === "percent"; });
+    var datasets = spec.datasets.map(function (dataset) {
+      var colour = PALETTE[dataset.role] || PALETTE.primary;
+      return {
+        type: "line",
+        label: dataset.label,
+        data: dataset.data,
+        yAxisID: dataset.axis === "percent" ? "percent" : "y",
+        borderColor: colour,
+        backgroundColor: colour,
+        borderWidth: 2,
+        pointRadius: 4,
+        spanGaps: false,
+        fill: false
+      };
+    });
+    var scales = {
+      y: {
+        beginAtZero: true,
+        max: spec.max,
+        ticks: { precision: spec.integer ? 0 : undefined, callback: function (value) { return format(value); } }
+      }
+    };
+    if (hasPercent) {
+      scales.percent = {
+        position: "right",
+        beginAtZero: true,
+        grid: { drawOnChartArea: false },
+        ticks: { callback: function (value) { return formatPercent(value); } }
+      };
+    }
+    new Chart(canvas, {
+      type: "line",
+      data: { labels: spec.labels, datasets: datasets },
+      options: {
+        locale: lang,
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        interaction: { mode: "index", intersect: false },
+        scales: scales,
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: {
+            callbacks: {
+              label: function (context) {
+                var value = context.raw;
+                var shown = context.dataset.yAxisID === "percent" ? formatPercent : format;
+                return context.dataset.label + ": " + (value === null ? "–" : shown(value));
               }
             }
           }

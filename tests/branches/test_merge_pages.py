@@ -59,7 +59,9 @@ def test_commune_staff_preview_then_confirm_a_merge(client, world):
     assert event.created_by == world.users["commune"] and event.effective_on == D(2026, 7, 1)
     assert set(Branch.objects.filter(code__startswith="99101").values_list("area_id", flat=True)) == {survivor.pk}
     ended = client.get(reverse("branches:area", args=[world.hamlets["99101-02"].key])).content.decode()
-    assert "30/06/2026" in ended and survivor.name in ended
+    assert "Ấp Tân Thạnh (99101-02) đã sáp nhập vào Ấp Tân Phú (99101-01) từ 01/07/2026" in ended
+    survivor_page = client.get(reverse("branches:area", args=[survivor.key]))
+    assert [area.code for area in survivor_page.context["predecessors"]] == ["99101-02", "99101-03"]
 
 
 def test_a_confirmation_of_other_choices_than_previewed_only_previews(client, world):

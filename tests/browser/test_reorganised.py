@@ -49,3 +49,24 @@ def test_the_new_provinces_officer_reads_2024_in_todays_units_and_drills_down_to
         expect(page.locator(f"tr[data-row='{hamlet}']:not(.org-row)")).to_be_visible()
     expected = members_in_new_commune(reformed, "30154", D(2024, 12, 31))
     expect(page.locator("tr[data-row=total]:not(.org-row) td[data-column=members]")).to_have_text(str(expected))
+
+
+def test_the_provincial_officer_opens_five_years_in_todays_units_and_sees_the_chart(page, reformed):
+    expect = _expect()
+    log_in(page, "tinh87")
+    page.goto("/reports/membership/30154@2025/")
+    page.fill("#id_on", "30/06/2026")
+    page.check("#id_series")
+    page.click("[data-testid=report-filters] button[type=submit]")
+
+    rows = page.locator("[data-testid=report-table] tbody tr")
+    expect(rows).to_have_count(5)
+    expected = members_in_new_commune(reformed, "30154", D(2024, 12, 31))
+    expect(page.locator("tr[data-row='2024'] td[data-column=members]")).to_have_text(str(expected))
+    chart = page.evaluate(
+        "() => { const c = Chart.getChart(document.querySelector('canvas[data-chart]'));"
+        " return {type: c.config.type, lines: c.data.datasets.map(d => d.label), points: c.data.labels}; }"
+    )
+    assert chart["type"] == "line" and len(chart["lines"]) == 3
+    assert chart["points"] == ["2022", "2023", "2024", "2025", "2026"]
+    snap(page, "membership_five_years")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from areas.models import Area, AreaLevel, Structure
 from areas.selectors import resolve_code
 from branches.models import Organization
-from reports import selectors
+from reports import selectors, series
 from reports.columns import Kind
 from reports.labels import TITLES
 from reports.serializers import report_data
@@ -73,20 +73,41 @@ class Command(BaseCommand):
         parser.add_argument("--organization", help=_("Organization code (default: all)."))
         parser.add_argument("--user", help=_("Run with this user's scope (default: everything)."))
         parser.add_argument("--drafts", action="store_true", help=_("Ratings: count ratings not yet approved too."))
+        parser.add_argument(
+            "--series",
+            type=int,
+            metavar="N",
+            help=_("Membership and ratings: the last N years (2 to 10) in today's units, one row per year."),
+        )
         parser.add_argument("--format", choices=FORMATS, default="table")
         parser.add_argument("-o", "--output", help=_("Write to this file instead of the terminal."))
 
     def handle(self, *args, **options):
         user = self._user(options["user"])
         today = timezone.localdate()  # the pages' day, in Vietnam time
-        units_on = today if options["units"] == "current" else None
+        units_on = today if options["units"] == "current" or options["series"] else None
         if units_on and options["structure"]:
             raise usage_error(_("Give --structure or --units current, not both."))
         period = self._period(options, today)
         area = self._area(options["area"], user, on=units_on or period.on, structure=options["structure"])
         organization = self._organization(options["organization"])
-        report = period.report(area=area, organization=organization, units_on=units_on)
+        if options["series"]:
+            report = self._series(options, period, area=area, organization=organization, today=today)
+        else:
+            report = period.report(area=area, organization=organization, units_on=units_on)
         self._write(report, options, user)
+
+    def _series(self, options, period: "Period", **arguments):
+        years = options["series"]
+        if options["kind"] not in ("membership", "ratings"):
+            raise usage_error(_("Only the membership and ratings reports take --series."))
+        if not 2 <= years <= series.MAX_YEARS:
+            raise usage_error(_("--series takes from 2 to %(max)s years.") % {"max": series.MAX_YEARS})
+        if options["kind"] == "membership":
+            return series.membership_series(on=period.on, years=years, **arguments)
+        return series.ratings_series(
+            year=period.arguments["year"], include_drafts=options["drafts"], years=years, **arguments
+        )
 
     # --- arguments -----------------------------------------------------------------
 
@@ -220,7 +241,7 @@ def render_table(report) -> str:
     """A plain-text table for the terminal, with Vietnamese number formats."""
     table = report_table(report, total_label=_("Total"))
     header = [_("Code"), _("Name"), *[f"{c.group} {c.label}".strip() for c in table.columns]]
-    lines = [[line.code, line.name, *[_cell(cell) for cell in line.cells]] for line in [*table.lines, table.total]]
+    lines = [[line.code, line.name, *[_cell(cell) for cell in line.cells]] for line in table.lines_and_total]
     widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
 
     def fmt(line):
