@@ -395,6 +395,64 @@ class Reorganization(models.Model):
         return f"{self.get_kind_display()} {self.effective_on:%d/%m/%Y}"
 
 
+class RunState(models.TextChoices):
+    QUEUED = "queued", _("waiting for the worker")
+    RUNNING = "running", _("being applied")
+    DONE = "done", _("applied")
+    FAILED = "failed", _("failed")
+
+
+class ReorganizationRun(models.Model):
+    """A reform an administrator confirmed on the page, applied by the task worker (``areas.tasks``).
+
+    The plan is what the preview showed: the old provinces, the date, and the new commune
+    chosen for each hamlet of a divided commune. The progress is written from the worker
+    through a connection of its own (``core.progress``), so the page follows it.
+    """
+
+    state = models.CharField(_("state"), max_length=8, choices=RunState.choices, default=RunState.QUEUED)
+    effective_on = models.DateField(_("effective from"))
+    provinces = models.JSONField(_("provinces"), default=list)
+    plan = models.JSONField(_("plan"), default=dict, help_text=_("Hamlet code -> the new commune's code."))
+    plan_name = models.CharField(_("plan file"), max_length=255, blank=True)
+    plan_sha256 = models.CharField(_("plan file SHA-256"), max_length=64, blank=True)
+    progress_stage = models.CharField(max_length=100, blank=True, editable=False)
+    progress_done = models.PositiveIntegerField(default=0, editable=False)
+    progress_total = models.PositiveIntegerField(default=0, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    event = models.ForeignKey(
+        Reorganization, verbose_name=_("reorganisation"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reorganisation run")
+        verbose_name_plural = _("reorganisation runs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_done__lte=F("progress_total")) | Q(progress_total=0), name="run_progress_in_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.effective_on:%d/%m/%Y} {', '.join(self.provinces)}"
+
+    @property
+    def busy(self) -> bool:
+        return self.state in (RunState.QUEUED, RunState.RUNNING)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.state == RunState.DONE:
+            return 100
+        return round(100 * self.progress_done / self.progress_total) if self.progress_total else 0
+
+
 class SuccessionKind(models.TextChoices):
     MERGED = "merged", _("merged into")
     RENAMED = "renamed", _("renamed")

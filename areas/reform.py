@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .models import (
@@ -34,6 +35,12 @@ from .official import Successor, read_official_units, successors_2025
 from .reorganization import Moves, participants
 
 OLD_LEVELS = (AreaLevel.PROVINCE, AreaLevel.DISTRICT, AreaLevel.COMMUNE)
+# What the progress bar says while each app moves its part (``reorganization.register`` names).
+PARTICIPANT_STAGES = {
+    "branches": gettext_lazy("Moving the branches"),
+    "members": gettext_lazy("Moving the targets"),
+    "accounts": gettext_lazy("Moving the accounts"),
+}
 BATCH_SIZE = 500
 
 
@@ -284,11 +291,21 @@ def _successor_paths(result: ReformPlan, successors_of: dict[int, list[Area]]) -
 
 @transaction.atomic
 def apply_reform(
-    result: ReformPlan, *, user=None, plan_name: str = "", plan_sha256: str = ""
+    result: ReformPlan, *, user=None, plan_name: str = "", plan_sha256: str = "", progress=None
 ) -> Reorganization | None:
-    """Carry out a plan from ``plan_reform``; None when there was nothing to do."""
+    """Carry out a plan from ``plan_reform``; None when there was nothing to do.
+
+    ``progress(stage, done, total)`` hears of each step (the page's progress bar).
+    """
     if result.nothing_to_do:
         return None
+    steps = participants()
+    total = 4 + len(steps)
+
+    def step(done: int, stage: str) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
     event = Reorganization.objects.create(
         kind=ReorganizationKind.REFORM,
         effective_on=result.effective_on,
@@ -298,10 +315,14 @@ def apply_reform(
         created_by=user,
     )
     history = {"default_user": user, "default_change_reason": f"reorganisation #{event.pk}"}
+    step(0, _("Beginning the new units"))
     log: dict = {"areas": _begin_new_units(result, event, history)}
     result.created_ids = set(log["areas"]["created"])
+    step(1, _("Ending the old units"))
     _end_old_units(result, event, history)
+    step(2, _("Moving the hamlets"))
     _move_hamlets(result, event, history)
+    step(3, _("Recording the successions"))
     Succession.objects.bulk_create(
         [
             Succession(event=event, predecessor=old, successor=new, kind=s.kind, is_default=s.is_default)
@@ -309,8 +330,10 @@ def apply_reform(
         ],
         batch_size=BATCH_SIZE,
     )
-    for name, participant in participants().items():
+    for done, (name, participant) in enumerate(steps.items(), start=4):
+        step(done, PARTICIPANT_STAGES.get(name, _("Moving what sits on the units")))
         log[name] = participant.apply(event=event, moves=result.moves)
+    step(total, _("Done"))
     event.summary = reform_data(result)
     event.undo_log = log
     event.save(update_fields=["summary", "undo_log"])

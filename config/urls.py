@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("areas/", include("branches.urls")),
+    path("reorganisations/", include("areas.urls")),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("ratings/", include("ratings.urls")),

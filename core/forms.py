@@ -102,7 +102,8 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's, refusing a key no database column holds (``__in`` would overflow the driver's integer)."""
 
     def _check_values(self, value):
-        for pk in value if isinstance(value, list | tuple) else []:
+        keys = value if self.to_field_name is None and isinstance(value, list | tuple) else []
+        for pk in keys:
             if not str(pk).isdigit() or int(pk) >= 2**63:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}

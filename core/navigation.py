@@ -13,6 +13,8 @@ MAIN_MENU = [
     ("reports:index", _("Reports")),
     ("workbooks:import", _("Excel import")),
 ]
+# Pages of administrators only.
+ADMIN_MENU = [("areas:reorganisations", _("Reorganisations"))]
 
 
 def main_menu(request) -> dict:
@@ -20,7 +22,7 @@ def main_menu(request) -> dict:
         return {}
     current = request.path
     items = []
-    for name, label in MAIN_MENU:
+    for name, label in MAIN_MENU + (ADMIN_MENU if request.user.sees_everything else []):
         url = reverse(name)
         active = current == url if url == "/" else current.startswith(url)
         items.append({"url": url, "label": label, "active": active})

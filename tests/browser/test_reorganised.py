@@ -70,3 +70,34 @@ def test_the_provincial_officer_opens_five_years_in_todays_units_and_sees_the_ch
     assert chart["type"] == "line" and len(chart["lines"]) == 3
     assert chart["points"] == ["2022", "2023", "2024", "2025", "2026"]
     snap(page, "membership_five_years")
+
+
+@pytest.fixture
+def old_province(reference_data, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    world = reform_world.build()
+    reform_world.factories.admin_user()
+    return world
+
+
+def test_an_administrator_previews_the_reform_chooses_a_hamlets_commune_and_applies_it(page, old_province):
+    from areas.models import Area
+
+    expect = _expect()
+    log_in(page, "quantri")
+    page.click("#main-menu a[href='/reorganisations/']")
+    page.check("input[name=provinces][value='87']")
+    page.fill("#id_effective_on", "01/07/2025")
+    page.click("[data-testid=preview]")
+    review = page.locator("[data-testid=to-review]")
+    expect(review).to_contain_text("Ấp T2")
+    page.select_option("select[name='hamlet-T2']", "30130")
+    page.click("[data-testid=preview]")
+    expect(page.locator("details[data-commune='30130'] tr[data-hamlet='T2']")).to_be_attached()
+    snap(page, "reform_preview_with_a_choice")
+    page.click("[data-testid=apply]")
+    expect(page.locator("[data-testid=event-summary]")).to_be_visible()
+    expect(page.locator("[data-testid=undo]")).to_be_visible()
+    snap(page, "reform_event")
+    assert Area.objects.get(code="T2").parent.code == "30130"
+    assert Area.objects.get(code="T1").parent.code == "30157"

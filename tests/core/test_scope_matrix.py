@@ -453,8 +453,20 @@ COVERED_ELSEWHERE = {
     "branches:browse": "test_browsing_starts_at_ones_own_area",
     "ratings:grid": "test_rating_grid_lists_only_own_communes",
     "workbooks:import": "test_import_page_lists_only_own_sides_batches",
+    # Administrators' pages: every other role gets 403 (tests/areas/test_reform_pages.py).
+    **dict.fromkeys(
+        [
+            "areas:reorganisations",
+            "areas:reform_preview",
+            "areas:run",
+            "areas:run_progress",
+            "areas:event",
+            "areas:event_undo",
+        ],
+        "test_only_administrators_reach_the_reform_pages",
+    ),
 }
-APP_NAMESPACES = {"members", "meetings", "branches", "ratings", "reports", "workbooks"}
+APP_NAMESPACES = {"members", "meetings", "branches", "ratings", "reports", "workbooks", "areas"}
 
 
 def page_names() -> set[str]:
