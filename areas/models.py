@@ -351,6 +351,7 @@ class AreaPlacement(models.Model):
 class ReorganizationKind(models.TextChoices):
     REFORM = "reform", _("Reform of provinces and communes")
     HAMLET_MERGE = "hamlet_merge", _("Merge of hamlets")
+    HAMLET_SPLIT = "hamlet_split", _("Split of a hamlet")
 
 
 class Reorganization(models.Model):

@@ -14,6 +14,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -65,30 +66,38 @@ def plan_workbook(result: ReformPlan) -> bytes:
     return buffer.getvalue()
 
 
-def read_plan(data: bytes) -> dict[str, str]:
-    """{hamlet code: new commune code} from a plan workbook; ``ValidationError`` if it is not one."""
-    unreadable = ValidationError(
-        _("The plan is not a workbook that can be read; export it again with export_template reorganization."),
-        code="plan_file",
-    )
+def _sheet(data: bytes, headings: dict[str, str], unreadable: str) -> tuple[list[list], dict[str, int]]:
+    """The first sheet's rows and the position of each wanted column (``headings``: key -> heading,
+    read in Vietnamese or English); ``ValidationError`` if it is not such a workbook."""
     if len(data) > MAX_PLAN_SIZE or not data.startswith(b"PK\x03\x04"):
-        raise unreadable
+        raise ValidationError(unreadable, code="plan_file")
     try:
         rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python(skip_empty_area=False)
     except (CalamineError, ValueError, IndexError, OSError) as error:
-        raise unreadable from error
+        raise ValidationError(unreadable, code="plan_file") from error
     headers = [fold(str(cell)) for cell in (rows[0] if rows else [])]
     wanted = {}
     for language in ("vi", "en"):  # a plan exported in either language reads the same
         with translation.override(language):
-            wanted.update({fold(_("Hamlet code")): "hamlet", fold(_("New commune")): "commune"})
+            wanted.update({fold(_(heading)): key for key, heading in headings.items()})
     columns = {wanted[header]: i for i, header in enumerate(headers) if header in wanted}
-    if len(columns) != 2:
+    missing = [_(heading) for key, heading in headings.items() if key not in columns]
+    if missing:
         raise ValidationError(
-            _("The plan needs the columns “%(hamlet)s” and “%(commune)s”."),
-            params={"hamlet": _("Hamlet code"), "commune": _("New commune")},
+            _("The plan needs the columns %(columns)s."),
+            params={"columns": ", ".join(f"“{name}”" for name in missing)},
             code="plan_file",
         )
+    return rows, columns
+
+
+def read_plan(data: bytes) -> dict[str, str]:
+    """{hamlet code: new commune code} from a plan workbook; ``ValidationError`` if it is not one."""
+    rows, columns = _sheet(
+        data,
+        {"hamlet": gettext_noop("Hamlet code"), "commune": gettext_noop("New commune")},
+        _("The plan is not a workbook that can be read; export it again with export_template reorganization."),
+    )
     plan = {}
     for number, row in enumerate(rows[1:], start=2):
         hamlet = _text(row, columns["hamlet"])
@@ -110,3 +119,40 @@ def _text(row: list, index: int) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+SPLIT_HEADINGS = {
+    "code": gettext_noop("New hamlet code"),
+    "name": gettext_noop("New hamlet name"),
+    "branch": gettext_noop("Branch code"),
+}
+
+
+def read_split_plan(data: bytes) -> tuple[dict[str, str], dict[str, str]]:
+    """The plan of a hamlet's split: ({new hamlet code: name}, {branch code: new hamlet code}).
+
+    A row per new hamlet, or per branch going to it (the name on one of its rows at least).
+    """
+    rows, columns = _sheet(data, SPLIT_HEADINGS, _("The plan is not a workbook that can be read."))
+    names: dict[str, str] = {}
+    branches: dict[str, str] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        code, name, branch = (_text(row, columns[key]) for key in ("code", "name", "branch"))
+        if not (code or name or branch):
+            continue
+        if not code:
+            raise ValidationError(
+                _("Row %(row)d of the plan names no new hamlet code."), params={"row": number}, code="plan_file"
+            )
+        if name:
+            names[code] = name
+        names.setdefault(code, "")
+        if branch:
+            if branch in branches and branches[branch] != code:
+                raise ValidationError(
+                    _("Row %(row)d of the plan sends branch %(branch)s to a second hamlet."),
+                    params={"row": number, "branch": branch},
+                    code="plan_file",
+                )
+            branches[branch] = code
+    return names, branches

@@ -427,7 +427,10 @@ def undo_blockers(event: Reorganization) -> list[str]:
     if later.exists():
         reasons.append(_("A later reorganisation was applied; undo it first."))
     # A merge of hamlets begins no unit: what its surviving hamlet holds besides was there before.
-    new_ids = _new_area_ids(event) if event.kind == ReorganizationKind.REFORM else set()
+    if event.kind == ReorganizationKind.REFORM:
+        new_ids = _new_area_ids(event)
+    else:
+        new_ids = set(event.undo_log.get("areas", {}).get("created", []))
     # Official units loaded beforehand sit there too; anything else was added since.
     foreign = AreaPlacement.objects.filter(parent_id__in=new_ids).exclude(opened_by=event)
     foreign = foreign.exclude(area__structure=Structure.FROM_2025)

@@ -31,6 +31,8 @@ class Moves:
     divided: set[int] = field(default_factory=set)
     # Each hamlet that moves (by primary key) -> the commune it moves to.
     hamlets: dict[int, Area] = field(default_factory=dict)
+    # A split hamlet's branches (by code) -> the new hamlet each goes to (``areas.split``).
+    branch_areas: dict[str, Area] = field(default_factory=dict)
 
     @property
     def whole(self) -> dict[int, Area]:
@@ -47,6 +49,10 @@ class Participant:
 
     def merge_blockers(self, *, area_ids: list[int], on: datetime.date) -> list[str]:
         """Why the areas cannot be merged into another from ``on`` (something of theirs begins later)."""
+        return []
+
+    def split_blockers(self, *, area: Area, assigned: set[str]) -> list[str]:
+        """Why the split's plan cannot divide what sits on ``area`` (``assigned``: the codes it places)."""
         return []
 
     def review(self, *, moves: Moves) -> list[dict]:

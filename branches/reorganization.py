@@ -31,6 +31,20 @@ class BranchesParticipant(Participant):
             for placement in later.select_related("branch")
         ]
 
+    def split_blockers(self, *, area, assigned):
+        held = set(
+            BranchPlacement.objects.filter(area=area, valid_to__isnull=True).values_list("branch__code", flat=True)
+        )
+        errors = [
+            _("The plan does not say where branch %(branch)s goes.") % {"branch": code}
+            for code in sorted(held - assigned)
+        ]
+        errors += [
+            _("Branch %(branch)s does not sit in %(area)s.") % {"branch": code, "area": area}
+            for code in sorted(assigned - held)
+        ]
+        return errors
+
     def apply(self, *, event, moves: Moves) -> dict:
         history = {"default_user": event.created_by, "default_change_reason": f"reorganisation #{event.pk}"}
         # Where each area the event touched sits from the effective date (a moved hamlet).
@@ -44,7 +58,7 @@ class BranchesParticipant(Participant):
             if placement.area_id in moved:
                 area_id, path = placement.area_id, moved[placement.area_id]
             else:
-                successor = moves.successors[placement.area_id]
+                successor = moves.branch_areas.get(placement.branch.code) or moves.successors[placement.area_id]
                 area_id, path = successor.pk, successor.path
                 placement.branch.area_id = area_id
                 placement.branch.version += 1

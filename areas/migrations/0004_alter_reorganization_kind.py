@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='reorganization',
             name='kind',
-            field=models.CharField(choices=[('reform', 'Reform of provinces and communes'), ('hamlet_merge', 'Merge of hamlets')], max_length=12, verbose_name='kind'),
+            field=models.CharField(choices=[('reform', 'Reform of provinces and communes'), ('hamlet_merge', 'Merge of hamlets'), ('hamlet_split', 'Split of a hamlet')], max_length=12, verbose_name='kind'),
         ),
     ]
