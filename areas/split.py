@@ -10,7 +10,7 @@ the new hamlets' targets are entered for them. Undone like the reform.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,7 +27,6 @@ class HamletSplitPlan:
     effective_on: datetime.date
     new_hamlets: list[Area]  # unsaved
     branches: dict[str, str]  # branch code -> new hamlet code
-    counts: dict[str, int] = field(default_factory=dict)  # new hamlet code -> branches
 
     def data(self) -> dict:
         return {
@@ -79,8 +78,7 @@ def plan_hamlet_split(
         errors += participant.split_blockers(area=hamlet, assigned=set(branches))
     if errors:
         raise ValidationError(errors, code="split")
-    plan = HamletSplitPlan(hamlet=hamlet, effective_on=effective_on, new_hamlets=new_hamlets, branches=branches)
-    return plan
+    return HamletSplitPlan(hamlet=hamlet, effective_on=effective_on, new_hamlets=new_hamlets, branches=branches)
 
 
 @transaction.atomic

@@ -85,3 +85,16 @@ class HamletMergeForm(StyledFormMixin, forms.Form):
         data = self.cleaned_data
         ids = ",".join(str(pk) for pk in sorted(hamlet.pk for hamlet in data["hamlets"]))
         return f"{data['into'].pk}:{ids}:{data['effective_on'].isoformat()}"
+
+
+class HamletSplitForm(StyledFormMixin, forms.Form):
+    """The date and the plan workbook of a hamlet's split (the file once; the preview keeps what it read)."""
+
+    effective_on = DateField(label=_("Effective from"), help_text=_("The hamlet ends the day before."))
+    plan_file = forms.FileField(
+        label=_("Plan workbook (.xlsx)"),
+        required=False,
+        help_text=_(
+            "Columns “Mã ấp mới”, “Tên ấp mới”, “Mã chi”: a row per new hamlet, or per branch and its new hamlet."
+        ),
+    )

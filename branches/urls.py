@@ -13,5 +13,6 @@ urlpatterns = [
     path("<str:key>/edit/", views.hamlet_edit, name="hamlet_edit"),
     path("<str:key>/hamlets/add/", views.hamlet_add, name="hamlet_add"),
     path("<str:key>/hamlets/merge/", views.hamlet_merge, name="hamlet_merge"),
+    path("<str:key>/split/", views.hamlet_split, name="hamlet_split"),
     path("<str:key>/branches/add/", views.branch_add, name="branch_add"),
 ]

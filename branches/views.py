@@ -1,6 +1,8 @@
 """Area and branch pages: browse the area tree down to a branch, add and change hamlets, branches, officers."""
 
 from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,12 +11,14 @@ from django.utils.translation import gettext as _
 from areas import services as area_services
 from areas.merge import merge_hamlets, plan_hamlet_merge
 from areas.models import Area, AreaLevel
+from areas.plan_file import read_split_plan
 from areas.selectors import default_successors, ended_message, holder_now, predecessors
+from areas.split import plan_hamlet_split, split_hamlet
 from core.navigation import area_breadcrumbs
 from core.views import confirms_preview, require_editor, run_service
 
 from . import selectors, services
-from .forms import BranchForm, HamletForm, HamletMergeForm, OfficerForm
+from .forms import BranchForm, HamletForm, HamletMergeForm, HamletSplitForm, OfficerForm
 from .models import Branch, Officer
 
 # Where hamlets are merged: a commune's, or a (pre-2025) district's across its communes.
@@ -278,9 +282,67 @@ def hamlet_merge(request, key: str):
     context = {
         "form": form,
         "area": area,
+        "cancel_url": reverse("branches:area", args=[area.key]),
         "preview": plan.data() if plan is not None else None,
         "fingerprint": form.fingerprint() if plan is not None else "",
         "title": _("Merge hamlets of %(area)s") % {"area": area},
         "breadcrumbs": area_breadcrumbs(area, "branches:area", user=request.user),
     }
     return render(request, "branches/hamlet_merge.html", context)
+
+
+SPLIT_SALT = "branches.hamlet_split"  # the preview's signed copy of the plan it read
+
+
+def _split_plan(request, form) -> dict:
+    """The plan: the workbook uploaded now, else the one the preview read (signed, so not forged)."""
+    upload = form.cleaned_data.get("plan_file")
+    if upload is not None:
+        names, branches = read_split_plan(upload.read())
+        return {"names": names, "branches": branches}
+    try:
+        return signing.loads(request.POST.get("previewed", ""), salt=SPLIT_SALT)
+    except signing.BadSignature:
+        raise ValidationError(_("Choose the plan workbook.")) from None
+
+
+def hamlet_split(request, key: str):
+    """A hamlet split into new hamlets from a date, its branches where the plan workbook says."""
+    hamlet = _area(request, key)
+    require_editor(request.user)
+    if hamlet.level != AreaLevel.HAMLET or hamlet.valid_to is not None:
+        messages.error(request, _("Only a hamlet in force is split."))
+        return redirect("branches:area", key=hamlet.key)
+    form = HamletSplitForm(request.POST or None, request.FILES or None)
+    plan, token = None, ""
+    if request.method == "POST" and form.is_valid():
+        on = form.cleaned_data["effective_on"]
+        try:
+            chosen = _split_plan(request, form)
+            plan = plan_hamlet_split(
+                hamlet=hamlet, effective_on=on, names=chosen["names"], branches=chosen["branches"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        if plan is not None:
+            token = signing.dumps({**chosen, "on": on.isoformat()}, salt=SPLIT_SALT)
+            previewed = request.POST.get("previewed", "")
+            confirmed = "confirm" in request.POST and form.cleaned_data.get("plan_file") is None
+            if confirmed and signing.loads(previewed, salt=SPLIT_SALT).get("on") == on.isoformat():
+                event = run_service(form, lambda: split_hamlet(plan=plan, user=request.user))
+                if event is not None:
+                    messages.success(
+                        request,
+                        _("%(area)s was split from %(date)s.") % {"area": hamlet, "date": on.strftime("%d/%m/%Y")},
+                    )
+                    return redirect("branches:area", key=hamlet.parent.key)
+    context = {
+        "form": form,
+        "area": hamlet,
+        "cancel_url": reverse("branches:area", args=[hamlet.key]),
+        "preview": plan.data() if plan is not None else None,
+        "fingerprint": token,
+        "title": _("Split %(area)s") % {"area": hamlet},
+        "breadcrumbs": area_breadcrumbs(hamlet, "branches:area", user=request.user),
+    }
+    return render(request, "branches/hamlet_split.html", context)

@@ -29,3 +29,16 @@ def administrator(username: str | None):
     if user is None or not user.sees_everything:
         raise usage_error(_("There is no active administrator %(username)s.") % {"username": username})
     return user
+
+
+def add_dated_change_arguments(parser, *, into_help: str = "", from_help: str = "", user: bool = True) -> None:
+    """The options of a reorganisation from a date (merge_areas, split_area, merge_branches):
+    with ``into_help``, the ``--into CODE --from CODE ...`` of a merge."""
+    if into_help:
+        parser.add_argument("--into", required=True, metavar="CODE", help=into_help)
+        parser.add_argument("--from", dest="from_codes", required=True, nargs="+", metavar="CODE", help=from_help)
+    parser.add_argument("--effective", help=_("The effective date, YYYY-MM-DD."))
+    parser.add_argument("--dry-run", action="store_true", help=_("Show what would move; change nothing."))
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    if user:
+        parser.add_argument("--user", help=_("The administrator recorded as having applied it."))

@@ -45,6 +45,7 @@ def branch_merge(request, pk: int):
     context = {
         "form": form,
         "into": into,
+        "cancel_url": reverse("branches:branch", args=[into.pk]),
         "plan": plan,
         "preview": plan.data() if plan is not None else None,
         "fingerprint": form.fingerprint() if plan is not None else "",

@@ -1,6 +1,7 @@
 """The hamlet merge page: commune staff choose, preview and confirm; nothing outside their area is reachable."""
 
 import datetime
+import io
 
 import pytest
 from django.db import connection
@@ -116,3 +117,60 @@ def test_the_preview_runs_a_fixed_number_of_queries(client, world, django_assert
             url, _data(world, hamlets=["99101-02", *(f"99101-1{i}" for i in range(4))], preview="1")
         )
     assert len(response.context["preview"]["merged"]) == 5
+
+
+def _split_workbook(rows) -> io.BytesIO:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["Mã ấp mới", "Tên ấp mới", "Mã chi"])
+    for row in rows:
+        workbook.active.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "tach-ap.xlsx"
+    return buffer
+
+
+SPLIT_ROWS = [("99101-31", "Tân Hòa A", "99101-03-DOAN"), ("99101-32", "Tân Hòa B", "99101-03-HND")]
+
+
+def test_commune_staff_split_a_hamlet_from_its_page(client, world):
+    client.force_login(world.users["commune"])
+    hamlet = world.hamlets["99101-03"]
+    url = reverse("branches:hamlet_split", args=[hamlet.key])
+    assert url in client.get(reverse("branches:area", args=[hamlet.key])).content.decode()
+    preview = client.post(
+        url, {"effective_on": "01/07/2026", "plan_file": _split_workbook(SPLIT_ROWS), "preview": "1"}
+    )
+    assert [h["branches"] for h in preview.context["preview"]["new_hamlets"]] == [["99101-03-DOAN"], ["99101-03-HND"]]
+    assert not Reorganization.objects.exists()
+    # Confirmed without the file again: the preview keeps what it read, signed.
+    done = client.post(
+        url, {"effective_on": "01/07/2026", "previewed": preview.context["fingerprint"], "confirm": "1"}
+    )
+    assert done.status_code == 302 and Reorganization.objects.get().kind == "hamlet_split"
+    assert Branch.objects.get(code="99101-03-HND").area.code == "99101-32"
+
+
+def test_a_split_plan_that_leaves_a_branch_out_or_is_forged_changes_nothing(client, world):
+    client.force_login(world.users["commune"])
+    url = reverse("branches:hamlet_split", args=[world.hamlets["99101-03"].key])
+    missing = client.post(
+        url, {"effective_on": "01/07/2026", "plan_file": _split_workbook([SPLIT_ROWS[0], ("99101-32", "B", "")])}
+    )
+    assert "Phương án chưa cho biết chi 99101-03-HND" in missing.content.decode()
+    forged = client.post(url, {"effective_on": "01/07/2026", "previewed": "{}", "confirm": "1"})
+    assert forged.status_code == 200 and "Hãy chọn tệp phương án" in forged.content.decode()
+    assert not Reorganization.objects.exists()
+
+
+def test_staff_of_another_commune_cannot_split_its_hamlets(client, world):
+    client.force_login(world.users["other_commune"])
+    url = reverse("branches:hamlet_split", args=[world.hamlets["99101-03"].key])
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(url, {"effective_on": "01/07/2026", "plan_file": _split_workbook(SPLIT_ROWS)}).status_code == 404
+    )
+    assert not Reorganization.objects.exists()

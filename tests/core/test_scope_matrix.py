@@ -190,6 +190,7 @@ OBJECT_PAGES = [
     Page("branches:hamlet_edit", _key("hamlet"), editors_only=True),
     Page("branches:hamlet_add", _key("commune"), editors_only=True),
     Page("branches:hamlet_merge", _key("commune"), editors_only=True),
+    Page("branches:hamlet_split", _key("hamlet"), editors_only=True),
     Page("branches:branch_add", _key("hamlet"), editors_only=True),
     Page("branches:branch", _pk("branch")),
     Page("branches:branch_edit", _pk("branch"), editors_only=True),

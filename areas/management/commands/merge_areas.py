@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from areas.merge import merge_hamlets, plan_hamlet_merge
 from areas.models import Area, AreaLevel
-from core.commands import administrator, effective_date, usage_error
+from core.commands import add_dated_change_arguments, administrator, effective_date, usage_error
 
 
 def _hamlet(code: str) -> Area:
@@ -33,19 +33,9 @@ class Command(BaseCommand):
         )
 
     def add_arguments(self, parser):
-        parser.add_argument("--into", required=True, metavar="CODE", help=_("The hamlet that remains."))
-        parser.add_argument(
-            "--from",
-            dest="from_codes",
-            required=True,
-            nargs="+",
-            metavar="CODE",
-            help=_("The hamlets merged into it."),
+        add_dated_change_arguments(
+            parser, into_help=_("The hamlet that remains."), from_help=_("The hamlets merged into it.")
         )
-        parser.add_argument("--effective", help=_("The effective date, YYYY-MM-DD."))
-        parser.add_argument("--dry-run", action="store_true", help=_("Show what would move; change nothing."))
-        parser.add_argument("--format", choices=["text", "json"], default="text")
-        parser.add_argument("--user", help=_("The administrator recorded as having applied it."))
 
     def handle(self, *args, **options):
         user = administrator(options["user"])

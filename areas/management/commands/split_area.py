@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from areas.models import Area, AreaLevel
 from areas.plan_file import read_split_plan
 from areas.split import plan_hamlet_split, split_hamlet
-from core.commands import administrator, effective_date, usage_error
+from core.commands import add_dated_change_arguments, administrator, effective_date, usage_error
 
 
 class Command(BaseCommand):
@@ -30,11 +30,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("code", metavar="CODE", help=_("The hamlet that is split."))
-        parser.add_argument("--effective", help=_("The effective date, YYYY-MM-DD."))
         parser.add_argument("--plan", required=True, help=_("The plan workbook: the new hamlets and their branches."))
-        parser.add_argument("--dry-run", action="store_true", help=_("Show what would move; change nothing."))
-        parser.add_argument("--format", choices=["text", "json"], default="text")
-        parser.add_argument("--user", help=_("The administrator recorded as having applied it."))
+        add_dated_change_arguments(parser)
 
     def handle(self, *args, **options):
         user = administrator(options["user"])

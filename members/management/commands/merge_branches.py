@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
-from core.commands import effective_date, usage_error
+from core.commands import add_dated_change_arguments, effective_date, usage_error
 from members.merge import merge_branches, plan_branch_merge
 
 
@@ -32,18 +32,9 @@ class Command(BaseCommand):
         )
 
     def add_arguments(self, parser):
-        parser.add_argument("--into", required=True, metavar="CODE", help=_("The branch that remains."))
-        parser.add_argument(
-            "--from",
-            dest="from_codes",
-            required=True,
-            nargs="+",
-            metavar="CODE",
-            help=_("The branches merged into it."),
+        add_dated_change_arguments(
+            parser, into_help=_("The branch that remains."), from_help=_("The branches merged into it."), user=False
         )
-        parser.add_argument("--effective", help=_("The effective date, YYYY-MM-DD."))
-        parser.add_argument("--dry-run", action="store_true", help=_("Show what would move; change nothing."))
-        parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, **options):
         effective = effective_date(options["effective"])
