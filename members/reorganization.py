@@ -66,11 +66,11 @@ class MembersParticipant(Participant):
         history = {"default_user": event.undone_by, "default_change_reason": f"undo reorganisation #{event.pk}"}
         for hamlet_id, organization_id, year in log.get("created", []):
             TargetPopulation.objects.filter(hamlet_id=hamlet_id, organization_id=organization_id, year=year).delete()
-        restored = []
-        for hamlet_id, organization_id, year, count in log["before"]:
-            target = TargetPopulation.objects.get(hamlet_id=hamlet_id, organization_id=organization_id, year=year)
-            target.count = count
-            restored.append(target)
+        before = {(hamlet_id, org_id, year): count for hamlet_id, org_id, year, count in log["before"]}
+        restored = list(TargetPopulation.objects.filter(hamlet_id__in={key[0] for key in before}))
+        restored = [t for t in restored if (t.hamlet_id, t.organization_id, t.year) in before]
+        for target in restored:
+            target.count = before[target.hamlet_id, target.organization_id, target.year]
         bulk_update_with_history(restored, TargetPopulation, ["count"], **history)
         bulk_create_with_history(
             [

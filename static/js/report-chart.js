@@ -30,8 +30,8 @@
     var source = document.getElementById(canvas.dataset.chart);
     if (!source || typeof Chart === "undefined") { return; }
     var spec = JSON.parse(source.textContent);
-    var format = formatter(spec.unit);
     if (spec.series) { drawSeries(canvas, spec); return; }
+    var format = formatter(spec.unit);
     var datasets = spec.datasets.map(function (dataset) {
       var colour = PALETTE[dataset.role] || PALETTE.primary;
       var line = dataset.type === "line";
@@ -48,38 +48,45 @@
         fill: false
       };
     });
+    var scales = {
+      x: { stacked: !!spec.stacked, ticks: { autoSkip: false, maxRotation: 60 } },
+      y: {
+        stacked: !!spec.stacked,
+        beginAtZero: true,
+        max: spec.max,
+        // Counts are whole: no ticks between them (4, 4, 3, 3 … when the scale is small).
+        ticks: { precision: spec.integer ? 0 : undefined, callback: function (value) { return format(value); } }
+      }
+    };
     new Chart(canvas, {
       type: "bar",
       data: { labels: spec.labels, datasets: datasets },
-      options: {
-        locale: lang,
-        responsive: true,
-        maintainAspectRatio: false,
-        animation: false,
-        interaction: { mode: "index", intersect: false },
-        scales: {
-          x: { stacked: !!spec.stacked, ticks: { autoSkip: false, maxRotation: 60 } },
-          y: {
-            stacked: !!spec.stacked,
-            beginAtZero: true,
-            max: spec.max,
-            // Counts are whole: no ticks between them (4, 4, 3, 3 … when the scale is small).
-            ticks: { precision: spec.integer ? 0 : undefined, callback: function (value) { return format(value); } }
-          }
-        },
-        plugins: {
-          legend: { position: "bottom" },
-          tooltip: {
-            callbacks: {
-              label: function (context) {
-                var value = context.raw;
-                return context.dataset.label + ": " + (value === null ? "–" : format(value));
-              }
+      options: options(scales, function () { return format; })
+    });
+  }
+
+  // What every chart shares: the page's language, no animation, a legend below, tooltips in
+  // the numbers of each dataset (``formatOf(dataset)``).
+  function options(scales, formatOf) {
+    return {
+      locale: lang,
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      interaction: { mode: "index", intersect: false },
+      scales: scales,
+      plugins: {
+        legend: { position: "bottom" },
+        tooltip: {
+          callbacks: {
+            label: function (context) {
+              var value = context.raw;
+              return context.dataset.label + ": " + (value === null ? "–" : formatOf(context.dataset)(value));
             }
           }
         }
       }
-    });
+    };
   }
 
   // A series of years: a line per figure; percentages (the gathering rate) on a right-hand axis.
@@ -120,26 +127,7 @@
     new Chart(canvas, {
       type: "line",
       data: { labels: spec.labels, datasets: datasets },
-      options: {
-        locale: lang,
-        responsive: true,
-        maintainAspectRatio: false,
-        animation: false,
-        interaction: { mode: "index", intersect: false },
-        scales: scales,
-        plugins: {
-          legend: { position: "bottom" },
-          tooltip: {
-            callbacks: {
-              label: function (context) {
-                var value = context.raw;
-                var shown = context.dataset.yAxisID === "percent" ? formatPercent : format;
-                return context.dataset.label + ": " + (value === null ? "–" : shown(value));
-              }
-            }
-          }
-        }
-      }
+      options: options(scales, function (dataset) { return dataset.yAxisID === "percent" ? formatPercent : format; })
     });
   }
 
