@@ -12,10 +12,14 @@ class Role(models.TextChoices):
     PROVINCE = "province", _("Provincial officer")
     DISTRICT = "district", _("District staff")
     COMMUNE = "commune", _("Commune staff")
+    # Sees their unit like a provincial officer; writes only the reports of their own visits.
+    CADRE = "cadre", _("Cadre attending meetings")
 
 
 # Roles that may create and change data inside their area (SPEC section 4).
 EDITOR_ROLES = frozenset({Role.DISTRICT, Role.COMMUNE})
+# Roles that may assign cadres to branches and publish orientation notes in their area.
+DIRECTING_ROLES = frozenset({Role.ADMIN, Role.PROVINCE, Role.DISTRICT, Role.COMMUNE})
 # Roles that may approve yearly ratings.
 APPROVER_ROLES = frozenset({Role.ADMIN, Role.PROVINCE})
 
@@ -83,6 +87,14 @@ class User(AbstractUser):
     @property
     def can_edit(self) -> bool:
         return self.sees_everything or self.role in EDITOR_ROLES
+
+    @property
+    def is_cadre(self) -> bool:
+        return self.role == Role.CADRE
+
+    @property
+    def can_direct(self) -> bool:
+        return self.is_superuser or self.role in DIRECTING_ROLES
 
     @property
     def can_approve(self) -> bool:

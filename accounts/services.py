@@ -37,7 +37,9 @@ def validate_role_area(role: str, area: Area | None) -> None:
         )
     if role == Role.ADMIN:
         return
-    expected = ROLE_AREA_LEVELS[role]
+    if role == Role.CADRE and area is not None and area.level in ROLE_AREA_LEVELS.values():
+        return  # a cadre serves a province, a district or a commune
+    expected = ROLE_AREA_LEVELS.get(role, AreaLevel.COMMUNE)
     if area is None:
         raise ValidationError(
             _("The role “%(role)s” needs an area: the code of a %(level)s."),

@@ -97,7 +97,15 @@ def load(memberships_wanted: int, seed: int) -> None:
     from django.db import connection, transaction
 
     from areas.models import Area, AreaPlacement
-    from branches.models import AllowanceRate, Branch, BranchPlacement, Officer, OfficerRole, Organization
+    from branches.models import (
+        AllowanceRate,
+        Branch,
+        BranchPlacement,
+        FundingSource,
+        Officer,
+        OfficerRole,
+        Organization,
+    )
     from core.vietnamese import fold, sort_key, split_name
     from meetings.models import CadreVisit, Meeting
     from members.models import Membership, MembershipPeriod, Person, TargetPopulation
@@ -306,12 +314,15 @@ def load(memberships_wanted: int, seed: int) -> None:
         copy_rows(Person, officer_people)
         copy_rows(Officer, officers)
         if not AllowanceRate.objects.exists():
+            source, _ = FundingSource.objects.get_or_create(
+                name="Mức phụ cấp chung của tỉnh", defaults={"level": "province"}
+            )
             for role, amount in (
                 (OfficerRole.HEAD, 200_000),
                 (OfficerRole.DEPUTY, 150_000),
                 (OfficerRole.COMMITTEE, 100_000),
             ):
-                AllowanceRate.objects.create(role=role, amount=amount, valid_from=D(2020, 1, 1))
+                AllowanceRate.objects.create(source=source, role=role, amount=amount, valid_from=D(2020, 1, 1))
         for model in (
             Area,
             AreaPlacement,

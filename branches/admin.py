@@ -7,11 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.admin import AreaFilter
 from areas.models import AreaLevel
-from core.admin import HistoricalReferenceAdmin, ReferenceAdmin, ScopedAdmin, ScopedInlineMixin
+from core.admin import (
+    HistoricalReferenceAdmin,
+    ReferenceAdmin,
+    ReferenceInlineMixin,
+    ScopedAdmin,
+    ScopedInlineMixin,
+)
 from workbooks.admin import WorkbookAdminMixin
 
-from . import services
-from .models import AllowanceRate, Branch, BranchKind, Officer, Organization
+from . import services, terms
+from .models import AllowanceRate, Branch, BranchKind, BranchTerm, FundingSource, Officer, Organization
 
 
 @admin.register(Organization)
@@ -84,13 +90,62 @@ class OfficerAdmin(WorkbookAdminMixin, ScopedAdmin):
     ordering = ("branch__area__path", "branch__name", "role", "-start_on")
     str_select_related = ("person",)
 
+    def save_model(self, request, obj, form, change):
+        if obj.term_id is None:  # elected for the term in force when taking office, as on the pages
+            obj.term = terms.term_for_officer(officer=obj)
+        super().save_model(request, obj, form, change)
+
+
+def _money(amount: int) -> str:
+    return formats.number_format(amount, force_grouping=True)
+
 
 @admin.register(AllowanceRate)
 class AllowanceRateAdmin(HistoricalReferenceAdmin):
-    list_display = ("role", "amount_display", "valid_from", "valid_to")
-    list_filter = ("role",)
-    ordering = ("role", "-valid_from")
+    list_display = ("source", "role", "amount_display", "valid_from", "valid_to")
+    list_select_related = ("source",)
+    list_filter = ("source", "role")
+    ordering = ("source__sort_order", "source__name", "role", "-valid_from")
+    fields = ("source", "role", "amount", "valid_from", "valid_to")
 
     @admin.display(description=_("amount per month (đồng)"), ordering="amount")
     def amount_display(self, obj):
-        return formats.number_format(obj.amount, force_grouping=True)
+        return _money(obj.amount)
+
+
+class AllowanceRateInline(ReferenceInlineMixin, admin.TabularInline):
+    model = AllowanceRate
+    fields = ("role", "amount", "valid_from", "valid_to")
+    ordering = ("role", "-valid_from")
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(HistoricalReferenceAdmin):
+    """Who pays the allowances, in which area; its rates below (they add up with other sources')."""
+
+    list_display = ("name", "level", "area", "decision", "sort_order")
+    list_select_related = ("area",)
+    list_filter = ("level",)
+    search_fields = ("name", "decision")
+    autocomplete_fields = ("area",)
+    ordering = ("sort_order", "name")
+    fields = ("name", "level", "area", "decision", "sort_order")
+    # A source pays the branches of a province, a district or town, or a commune.
+    picker_filters = {"area": ~Q(level=AreaLevel.HAMLET)}
+    inlines = [AllowanceRateInline]
+
+
+@admin.register(BranchTerm)
+class BranchTermAdmin(ScopedAdmin):
+    list_display = ("branch", "start_on", "end_on", "congress_on", "committee_size")
+    list_select_related = ("branch",)
+    list_filter = (AreaFilter, "branch__organization", "end_on")
+    search_fields = ("branch__name", "branch__code")
+    autocomplete_fields = ("branch",)
+    ordering = ("branch__area__path", "branch__name", "-start_on")
+    fields = ("branch", "congress_on", "start_on", "end_on", "committee_size")
+    str_select_related = ("branch",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        terms.elect_officers(obj)  # as the term pages do

@@ -5,7 +5,7 @@ from areas.models import HAMLET_UNIT_TYPES, Area, AreaLevel, UnitType
 from core.forms import DateField, ModelMultipleChoiceField, StyledFormMixin, VersionedFormMixin
 from members.models import Person
 
-from .models import Branch, Officer
+from .models import Branch, BranchTerm, MeetingDayRule, Officer
 
 
 class HamletForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
@@ -19,16 +19,54 @@ class HamletForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         self.fields["unit_type"].choices = [(value, UnitType(value).label) for value in HAMLET_UNIT_TYPES]
 
 
+# The parts of the regular meeting day each rule uses (the others are cleared).
+MEETING_DAY_PARTS = {
+    MeetingDayRule.NONE: (),
+    MeetingDayRule.DAY_OF_MONTH: ("meeting_day",),
+    MeetingDayRule.WEEKDAY: ("meeting_weekday", "meeting_week"),
+}
+MEETING_DAY_FIELDS = ("meeting_rule", "meeting_day", "meeting_weekday", "meeting_week")
+
+
 class BranchForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    meeting_day = forms.IntegerField(
+        label=_("Day of the month"),
+        min_value=1,
+        max_value=31,
+        required=False,
+        help_text=_("In a shorter month, its last day."),
+    )
+
     class Meta:
         model = Branch
-        fields = ("organization", "name", "code", "kind", "founded_on", "dissolved_on")
+        fields = ("organization", "name", "code", "kind", "founded_on", "dissolved_on", *MEETING_DAY_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             # Members belong to the organization: a branch keeps the one it was founded in.
             self.fields["organization"].disabled = True
+        self.fields["meeting_rule"].label = _("Meets on")
+        self.fields["meeting_weekday"].label = _("Weekday")
+        self.fields["meeting_week"].label = _("Week of the month")
+        self.fields["meeting_week"].help_text = _("“Last” is the last such weekday of the month.")
+
+    def clean(self):
+        cleaned = super().clean()
+        rule = cleaned.get("meeting_rule")
+        if rule not in MEETING_DAY_PARTS:
+            return cleaned
+        messages = {
+            "meeting_day": _("Give the day of the month the branch meets on."),
+            "meeting_weekday": _("Choose the weekday the branch meets on."),
+            "meeting_week": _("Choose the week of the month the branch meets in."),
+        }
+        for name in MEETING_DAY_FIELDS[1:]:
+            if name not in MEETING_DAY_PARTS[rule]:
+                cleaned[name] = None
+            elif cleaned.get(name) is None and name not in self.errors:
+                self.add_error(name, messages[name])
+        return cleaned
 
 
 class OfficerForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
@@ -98,3 +136,29 @@ class HamletSplitForm(StyledFormMixin, forms.Form):
             "Columns “Mã ấp mới”, “Tên ấp mới”, “Mã chi”: a row per new hamlet, or per branch and its new hamlet."
         ),
     )
+
+
+# --- Terms and congresses ---------------------------------------------------------------
+
+
+class BranchTermForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    """A branch's term: its dates, the congress that elected its committee, the seats."""
+
+    class Meta:
+        model = BranchTerm
+        fields = ("congress_on", "start_on", "end_on", "committee_size")
+        help_texts = {"congress_on": _("The congress (đại hội) that elected the committee of this term.")}
+
+
+CONGRESS_MONTHS = 6  # the default look-ahead of the congresses page
+
+
+class CongressesForm(StyledFormMixin, forms.Form):
+    """The look-ahead of the congresses page (the area is chosen by its code, like the reports)."""
+
+    months = forms.IntegerField(
+        label=_("Terms ending within (months)"), min_value=1, max_value=36, required=False, initial=CONGRESS_MONTHS
+    )
+
+    def clean_months(self) -> int:
+        return self.cleaned_data.get("months") or CONGRESS_MONTHS

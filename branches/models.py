@@ -1,5 +1,7 @@
+import calendar
 from datetime import date
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +60,30 @@ class BranchKind(models.TextChoices):
     PROFESSIONAL = "professional", _("Professional")
 
 
+class MeetingDayRule(models.TextChoices):
+    NONE = "", _("No fixed day")
+    DAY_OF_MONTH = "day", _("A day of the month")
+    WEEKDAY = "weekday", _("A weekday of the month")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class WeekOfMonth(models.IntegerChoices):
+    FIRST = 1, _("first")
+    SECOND = 2, _("second")
+    THIRD = 3, _("third")
+    FOURTH = 4, _("fourth")
+    LAST = 5, _("last")
+
+
 class Branch(VersionedModel, ScopedModel):
     """A chi đoàn or chi hội: one organization's branch in a hamlet (or, if professional, a commune)."""
 
@@ -80,6 +106,20 @@ class Branch(VersionedModel, ScopedModel):
         editable=False,
         related_name="merged_branches",
     )
+    # The regular meeting day: "ngày 15 hằng tháng" (day 15) or "chủ nhật đầu tháng" (Sunday, first).
+    meeting_rule = models.CharField(
+        _("regular meeting day"), max_length=8, choices=MeetingDayRule.choices, default="", blank=True
+    )
+    meeting_day = models.PositiveSmallIntegerField(
+        _("day of the month"),
+        null=True,
+        blank=True,
+        help_text=_("In a shorter month, its last day."),
+    )
+    meeting_weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, null=True, blank=True)
+    meeting_week = models.PositiveSmallIntegerField(
+        _("week of the month"), choices=WeekOfMonth.choices, null=True, blank=True
+    )
 
     history = AuditHistory(excluded_fields=["version"])
     scope_path = "area__path"
@@ -101,10 +141,44 @@ class Branch(VersionedModel, ScopedModel):
                 name="branch_merged_when_dissolved",
                 violation_error_message=_("A branch merged into another is dissolved that day."),
             ),
+            models.CheckConstraint(
+                condition=(Q(meeting_rule="") & Q(meeting_day__isnull=True) & Q(meeting_weekday__isnull=True))
+                | (Q(meeting_rule="day", meeting_day__gte=1, meeting_day__lte=31) & Q(meeting_weekday__isnull=True))
+                | (
+                    Q(meeting_rule="weekday", meeting_day__isnull=True, meeting_weekday__lte=6)
+                    & Q(meeting_week__gte=1, meeting_week__lte=5)
+                ),
+                name="branch_meeting_day_complete",
+                violation_error_message=_("Give the day of the month, or the weekday and its week."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def regular_day(self, year: int, month: int) -> date | None:
+        """The branch's regular meeting day in a month (None if it has no fixed day)."""
+        days_in_month = calendar.monthrange(year, month)[1]
+        if self.meeting_rule == MeetingDayRule.DAY_OF_MONTH:
+            return date(year, month, min(self.meeting_day, days_in_month))
+        if self.meeting_rule == MeetingDayRule.WEEKDAY:
+            first = (self.meeting_weekday - date(year, month, 1).weekday()) % 7 + 1
+            if self.meeting_week == WeekOfMonth.LAST:
+                return date(year, month, first + 7 * ((days_in_month - first) // 7))
+            return date(year, month, first + 7 * (self.meeting_week - 1))
+        return None
+
+    @property
+    def meeting_day_text(self) -> str:
+        """ "ngày 15 hằng tháng", "chủ nhật tuần đầu tháng"; empty when the branch has no fixed day."""
+        if self.meeting_rule == MeetingDayRule.DAY_OF_MONTH:
+            return _("day %(day)s of every month") % {"day": self.meeting_day}
+        if self.meeting_rule == MeetingDayRule.WEEKDAY:
+            return _("%(weekday)s of the %(week)s week of every month") % {
+                "weekday": Weekday(self.meeting_weekday).label,
+                "week": WeekOfMonth(self.meeting_week).label,
+            }
+        return ""
 
     def save(self, *args, **kwargs):
         adding = self._state.adding
@@ -202,6 +276,52 @@ class BranchPlacement(ScopedModel):
         ]
 
 
+class BranchTerm(VersionedModel, ScopedModel):
+    """A branch's term (nhiệm kỳ): opened by its congress (đại hội), with the committee it elects."""
+
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="terms")
+    start_on = models.DateField(_("term begins"))
+    end_on = models.DateField(_("term ends"), help_text=_("The last day of the term; its congress falls before."))
+    congress_on = models.DateField(_("congress held on"), null=True, blank=True)
+    committee_size = models.PositiveSmallIntegerField(
+        _("committee seats"),
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("The number of committee members, head and deputies included, the statute sets for the term."),
+    )
+
+    history = AuditHistory(excluded_fields=["version"])
+    scope_path = "branch__area__path"
+
+    class Meta:
+        verbose_name = _("branch term")
+        verbose_name_plural = _("branch terms")
+        ordering = ["branch", "-start_on"]
+        indexes = [models.Index(fields=["end_on"], name="branch_term_end_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "start_on"], name="branch_term_unique_start"),
+            models.CheckConstraint(
+                condition=Q(end_on__gt=F("start_on")),
+                name="branch_term_end_after_start",
+                violation_error_message=_("A term ends after it begins."),
+            ),
+            models.CheckConstraint(condition=Q(committee_size__gte=1), name="branch_term_has_seats"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.start_on:%Y}–{self.end_on:%Y}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not (self.branch_id and self.start_on and self.end_on):
+            return
+        overlapping = BranchTerm.objects.filter(
+            branch_id=self.branch_id, start_on__lte=self.end_on, end_on__gte=self.start_on
+        ).exclude(pk=self.pk)
+        if overlapping.exists():
+            raise ValidationError(_("The branch already has a term during part of that period."))
+
+
 class OfficerRole(models.TextChoices):
     HEAD = "head", _("Head")
     DEPUTY = "deputy", _("Deputy")
@@ -218,6 +338,14 @@ class Officer(VersionedModel, ScopedModel):
     role = models.CharField(_("role"), max_length=12, choices=OfficerRole.choices)
     start_on = models.DateField(_("from"))
     end_on = models.DateField(_("to"), null=True, blank=True, help_text=_("The last day in the role."))
+    term = models.ForeignKey(
+        "BranchTerm",
+        verbose_name=_("elected for the term"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="officers",
+    )
 
     history = AuditHistory(excluded_fields=["version"])
     scope_path = "branch__area__path"
@@ -253,9 +381,51 @@ class Officer(VersionedModel, ScopedModel):
             raise ValidationError({"role": _("The branch already has a head during that period.")})
 
 
-class AllowanceRate(models.Model):
-    """The monthly allowance, in whole đồng, paid to an officer of a role during a period."""
+class SourceLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District or town")
+    COMMUNE = "commune", _("Commune")
 
+
+class FundingSource(models.Model):
+    """Who pays an allowance, under which decision: the province's resolution, a town's top-up…
+
+    Its rates apply to the officers of the branches in ``area``'s subtree (every area when
+    none: the rates kept for the whole database before sources existed).
+    """
+
+    name = models.CharField(_("name"), max_length=150)
+    level = models.CharField(_("level"), max_length=10, choices=SourceLevel.choices)
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funding_sources",
+        help_text=_("The rates apply to the branches of this area; every area when left blank."),
+    )
+    decision = models.CharField(_("decision"), max_length=100, blank=True, help_text=_("e.g. NQ 258/2020/NQ-HĐND"))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = AuditHistory()
+
+    class Meta:
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+        ordering = ["sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="funding_source_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AllowanceRate(models.Model):
+    """The monthly allowance, in whole đồng, that a source pays an officer of a role during a period."""
+
+    source = models.ForeignKey(
+        FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT, related_name="rates"
+    )
     role = models.CharField(_("role"), max_length=12, choices=OfficerRole.choices)
     amount = models.PositiveIntegerField(_("amount per month (đồng)"))
     valid_from = models.DateField(_("valid from"))
@@ -266,9 +436,9 @@ class AllowanceRate(models.Model):
     class Meta:
         verbose_name = _("allowance rate")
         verbose_name_plural = _("allowance rates")
-        ordering = ["role", "-valid_from"]
+        ordering = ["source", "role", "-valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["role", "valid_from"], name="allowance_rate_unique_start"),
+            models.UniqueConstraint(fields=["source", "role", "valid_from"], name="allowance_rate_unique_start"),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="allowance_rate_valid_range",
@@ -282,10 +452,10 @@ class AllowanceRate(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if not (self.role and self.valid_from):
+        if not (self.source_id and self.role and self.valid_from):
             return
-        overlapping = AllowanceRate.objects.filter(role=self.role, valid_from__lte=self.valid_to or date.max).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
-        )
+        overlapping = AllowanceRate.objects.filter(
+            source_id=self.source_id, role=self.role, valid_from__lte=self.valid_to or date.max
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
         if overlapping.exclude(pk=self.pk).exists():
-            raise ValidationError(_("Another rate for this role applies during part of this period."))
+            raise ValidationError(_("Another rate of this source for this role applies during part of this period."))

@@ -1,15 +1,18 @@
 """Reads for the area and branch pages; each runs a fixed number of queries."""
 
+import calendar
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from areas.models import Area, AreaLevel
 from meetings.models import Meeting
 from members.models import Membership, MembershipStatus
 from ratings.models import BranchRating
 
-from .models import Branch, Officer, OfficerRole
+from .models import Branch, BranchTerm, Officer, OfficerRole
+from .terms import vacancies
 
 
 class SubqueryCount(Subquery):
@@ -110,4 +113,72 @@ def branch_placements(branch: Branch) -> list[dict]:
             "last_day": placement.valid_to - datetime.timedelta(days=1) if placement.valid_to else None,
         }
         for placement in placements
+    ]
+
+
+# --- Congresses due ---------------------------------------------------------------------
+
+
+def months_later(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+@dataclass(frozen=True)
+class CongressDue:
+    """A branch's latest term, ending soon or already ended, and its committee today."""
+
+    term: BranchTerm
+    officers: int
+    has_head: bool
+    has_deputy: bool
+    vacancies: int
+    overdue: bool
+
+    @property
+    def branch(self) -> Branch:
+        return self.term.branch
+
+
+def congresses_due(*, area: Area, user, today: datetime.date, months: int) -> list[CongressDue]:
+    """The branches of the area, in force today, whose latest term ends within ``months`` (or
+    has ended: overdue, no newer term recorded), by the term's end (one query).
+
+    A branch whose next term is already recorded held its congress: it is not listed. The
+    seats are those of the latest term (the committee serves until the congress).
+    """
+    newer = BranchTerm.objects.filter(branch=OuterRef("branch"), start_on__gt=OuterRef("start_on"))
+    serving = Officer.objects.filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=today), branch=OuterRef("branch"), start_on__lte=today
+    )
+    terms = (
+        BranchTerm.objects.visible_to(user)
+        .filter(active_q(today, "branch__"), branch__area__path__startswith=area.path)
+        .filter(start_on__lte=today, end_on__lte=months_later(today, months))
+        .exclude(Exists(newer))
+        .select_related("branch__organization", "branch__area__parent")
+        .annotate(
+            officer_count=_count(serving),
+            head_count=_count(serving.filter(role=OfficerRole.HEAD)),
+            deputy_count=_count(serving.filter(role=OfficerRole.DEPUTY)),
+        )
+        .order_by("end_on", "branch__area__path", "branch__code")
+    )
+    return [
+        CongressDue(
+            term=term,
+            officers=term.officer_count,
+            has_head=term.head_count > 0,
+            has_deputy=term.deputy_count > 0,
+            vacancies=vacancies(
+                seats=term.committee_size,
+                officers=term.officer_count,
+                has_head=term.head_count > 0,
+                has_deputy=term.deputy_count > 0,
+            ),
+            overdue=term.end_on < today,
+        )
+        for term in terms
     ]

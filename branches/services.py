@@ -8,10 +8,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from branches.models import Branch, Officer
+from branches import terms
+from branches.models import Branch, BranchTerm, Officer
 from core.concurrency import save_changes
 
-BRANCH_FIELDS = ("organization", "area", "name", "code", "kind", "founded_on", "dissolved_on")
+BRANCH_FIELDS = (
+    "organization",
+    "area",
+    "name",
+    "code",
+    "kind",
+    "founded_on",
+    "dissolved_on",
+    *("meeting_rule", "meeting_day", "meeting_weekday", "meeting_week"),
+)
 
 
 @transaction.atomic
@@ -42,9 +52,18 @@ def update_branch(*, branch: Branch, expected_version: int | None, **fields) -> 
 
 @transaction.atomic
 def create_officer(
-    *, branch: Branch, person, role: str, start_on: datetime.date, end_on: datetime.date | None = None
+    *,
+    branch: Branch,
+    person,
+    role: str,
+    start_on: datetime.date,
+    end_on: datetime.date | None = None,
+    term: BranchTerm | None = None,
 ) -> Officer:
-    officer = Officer(branch=branch, person=person, role=role, start_on=start_on, end_on=end_on)
+    """Without a term (or with one the officer did not take office in), the officer is elected
+    for the branch's term in force on ``start_on``, if any."""
+    officer = Officer(branch=branch, person=person, role=role, start_on=start_on, end_on=end_on, term=term)
+    officer.term = terms.term_for_officer(officer=officer)
     officer.full_clean()
     officer.save()
     return officer
@@ -59,7 +78,11 @@ def update_officer(
     start_on: datetime.date,
     end_on: datetime.date | None,
 ) -> Officer:
+    """A new start date may fall in another term: the officer then belongs to that one."""
     values = {"role": role, "start_on": start_on, "end_on": end_on}
+    if start_on != officer.start_on:
+        probe = Officer(branch=officer.branch, start_on=start_on, term=officer.term)
+        values["term"] = terms.term_for_officer(officer=probe)
     return save_changes(officer, expected_version=expected_version, values=values)
 
 

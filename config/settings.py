@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "branches",
     "members",
     "ratings",
+    "cadres",
     "meetings",
     "reports",
     "django_tasks",
@@ -190,6 +191,7 @@ MEDIA_ROOT = BASE_DIR / "media"
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 # The largest workbook accepted for import, in bytes.
 WORKBOOK_MAX_UPLOAD_SIZE = env.int("WORKBOOK_MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
+NOTE_MAX_UPLOAD_SIZE = env.int("NOTE_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)  # each file of an orientation note
 # Uploads of more rows than this are read and imported by the task worker.
 WORKBOOK_BACKGROUND_ROWS = env.int("WORKBOOK_BACKGROUND_ROWS", default=2000)
 # The most rows a workbook may hold (all its sheets, counted in the file): more are refused.

@@ -18,6 +18,8 @@ urlpatterns = [
     path("reorganisations/", include("areas.urls")),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
+    path("notes/", include("cadres.note_urls")),
+    path("cadres/", include("cadres.urls")),
     path("ratings/", include("ratings.urls")),
     path("imports/", include("workbooks.urls")),
     path("", include("reports.urls")),

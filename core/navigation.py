@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # (url name, label). Labels follow the SPEC's menu.
 MAIN_MENU = [
@@ -9,10 +10,13 @@ MAIN_MENU = [
     ("branches:browse", _("Branches")),
     ("members:search", _("Members")),
     ("meetings:overview", _("Meetings")),
+    ("cadres:list", pgettext_lazy("menu", "Cadres")),
     ("ratings:grid", _("Ratings")),
     ("reports:index", _("Reports")),
     ("workbooks:import", _("Excel import")),
 ]
+# The page of users who attend meetings as cadres (accounts of the cadre role).
+CADRE_MENU = [("cadres:mine", _("My duty"))]
 # Pages of administrators only.
 ADMIN_MENU = [("areas:reorganisations", _("Reorganisations"))]
 
@@ -21,11 +25,17 @@ def main_menu(request) -> dict:
     if not request.user.is_authenticated:
         return {}
     current = request.path
-    items = []
-    for name, label in MAIN_MENU + (ADMIN_MENU if request.user.sees_everything else []):
-        url = reverse(name)
-        active = current == url if url == "/" else current.startswith(url)
-        items.append({"url": url, "label": label, "active": active})
+    menu = (CADRE_MENU if getattr(request.user, "is_cadre", False) else []) + MAIN_MENU
+    items = [
+        {"url": reverse(name), "label": label, "active": False}
+        for name, label in menu + (ADMIN_MENU if request.user.sees_everything else [])
+    ]
+    # The item whose address is the longest start of the page's (one item lit, whatever the prefixes).
+    matching = [
+        item for item in items if current == item["url"] or (item["url"] != "/" and current.startswith(item["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {"main_menu": items}
 
 

@@ -63,10 +63,18 @@ def rows_of(vendor: str, model: type[models.Model], event: str) -> list[tuple[st
     for rows, sign in _ROWS[dialect(vendor)][event]:
         table = rows
         if dialect(vendor) == "sqlite":
-            columns = [field.column for field in model._meta.concrete_fields]
+            columns = _columns_in_table(model)
             table = "(SELECT " + ", ".join(f"{rows}.{column} AS {column}" for column in columns) + ")"
         found.append((rows, table, sign))
     return found
+
+
+def _columns_in_table(model: type[models.Model]) -> list[str]:
+    """The model's columns the table has now: a migration installing triggers runs before the
+    later ones add their columns."""
+    with connection.cursor() as cursor:
+        present = {c.name for c in connection.introspection.get_table_description(cursor, model._meta.db_table)}
+    return [field.column for field in model._meta.concrete_fields if field.column in present]
 
 
 # A PostgreSQL statement of this many changed rows or more runs a trigger's bulk statements.

@@ -13,7 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from branches.models import OfficerRole
-from meetings.models import CadreLevel, MeetingKind, MeetingQuality
+from cadres.models import CadreLevel
+from meetings.models import MeetingKind, MeetingQuality
 from members.models import Gender
 from ratings.models import RatingState
 
@@ -366,7 +367,10 @@ class Activity:
             for year, month in months:
                 if rng.random() < skip:
                     continue
-                held_on = datetime.date(year, month, min(28, max(1, usual_day + rng.randint(-3, 3))))
+                # Most meetings fall on the branch's usual day; some a few days either side.
+                offset = rng.randint(-3, 3)
+                offset = offset if abs(offset) == 3 else 0
+                held_on = datetime.date(year, month, min(28, max(1, usual_day + offset)))
                 if held_on > today:
                     continue
                 on_roll, present = self.roll.counts_on(branch.pk, held_on)

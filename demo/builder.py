@@ -42,7 +42,7 @@ from meetings.models import CadreVisit, Meeting
 from members.models import Membership, MembershipPeriod, Person, TargetPopulation
 from ratings.models import BranchRating, Grade, SchemeAssignment
 
-from . import vocab
+from . import duty, duty_allowances, duty_notes, vocab
 from .activity import Activity
 from .people import PeopleSimulator, ensure_variety, rand_date
 
@@ -63,6 +63,7 @@ ACCOUNTS_BEFORE_REFORM = [
 ACCOUNTS_AFTER_REFORM = [
     ("xa30130", Role.COMMUNE, "30130"),  # Xã Thanh Bình (2025)
     ("xa30154", Role.COMMUNE, "30154"),  # Xã Tân Long (2025); 30154 was Xã Tân Bình before
+    ("canbo30130", Role.CADRE, "30130"),  # a Youth Union cadre of Xã Thanh Bình who attends meetings
 ]
 APPROVER = f"tinh{NEW_PROVINCE}"
 # The full name and position that sign each demo account's printed reports and lists.
@@ -72,6 +73,7 @@ SIGNERS = {
     "huyen874": ("Lê Hoàng Phúc", "Phó Bí thư Huyện Đoàn Thanh Bình"),
     "xa30130": ("Phạm Thị Ngọc Hân", "Phó Bí thư Đoàn xã Thanh Bình"),
     "xa30154": ("Võ Thanh Tâm", "Bí thư Đoàn xã Tân Long"),
+    "canbo30130": ("Phạm Văn Lợi", "Phó Bí thư Đoàn xã Thanh Bình"),
 }
 BATCH = 500
 CHANGE_REASON = "seed_demo"
@@ -125,6 +127,7 @@ class Summary:
     visits: int
     accounts: list[DemoAccount]
     reform: ReformSummary | None  # None when the demo's today is before the reform
+    duty: dict  # cadres, assignments and their visits (demo.duty)
 
 
 def demo_data_exists() -> bool:
@@ -399,14 +402,23 @@ class DemoBuilder:
     # --- the rest ---------------------------------------------------------------------------
 
     def _allowances(self) -> None:
+        """The rates of a database that had them before funding sources: those of the
+        province-level source for every area (``demo.duty_allowances`` adds the others)."""
+        from branches.models import FundingSource, SourceLevel
+
+        source, _created = FundingSource.objects.get_or_create(
+            name="Mức phụ cấp chung của tỉnh", defaults={"level": SourceLevel.PROVINCE}
+        )
         raise_on = datetime.date(2025, 1, 1)
         for role, amount, raised in ALLOWANCES:
             for valid_from, valid_to, value in (
                 (datetime.date(2020, 1, 1), raise_on - datetime.timedelta(days=1), amount),
                 (raise_on, None, raised),
             ):
-                if not AllowanceRate.objects.filter(role=role, valid_from=valid_from).exists():
-                    AllowanceRate.objects.create(role=role, amount=value, valid_from=valid_from, valid_to=valid_to)
+                if not AllowanceRate.objects.filter(source=source, role=role, valid_from=valid_from).exists():
+                    AllowanceRate.objects.create(
+                        source=source, role=role, amount=value, valid_from=valid_from, valid_to=valid_to
+                    )
 
     def _grades(self, world: World, years) -> dict:
         """(organization code, year) -> {order: grade} in the scheme the organization uses that year."""
@@ -526,6 +538,12 @@ class DemoBuilder:
         reform = self._reform(world) if plan is not None else None
         accounts += self._accounts(ACCOUNTS_AFTER_REFORM)
         self._describe(accounts, active_before)
+        # Cadre duty, in today's units: who attends which branch, the notes, the rates' sources, terms.
+        duty_allowances.fill(user=self.user, today=self.today)
+        duty_figures = {
+            **duty_notes.fill(user=self.user, today=self.today, seed=self.seed),
+            **duty.fill(user=self.user, today=self.today, seed=self.seed),
+        }
 
         return Summary(
             hamlets=len(world.hamlets),
@@ -540,6 +558,7 @@ class DemoBuilder:
             visits=len(visits),
             accounts=accounts,
             reform=reform,
+            duty=duty_figures,
         )
 
 

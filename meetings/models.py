@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from cadres.models import CadreLevel
 from core.concurrency import VersionedModel
 from core.history import AuditHistory
 from core.scoping import ScopedModel
@@ -25,6 +26,14 @@ class Meeting(VersionedModel, ScopedModel):
     chaired_by = models.CharField(_("chaired by"), max_length=100, blank=True)
     members_present = models.PositiveIntegerField(_("members present"))
     members_on_roll = models.PositiveIntegerField(_("members on the roll"))
+    # Fixed when the meeting is logged, from the branch's regular day then (None: it had none),
+    # so that a later change of the day leaves the past as it was.
+    on_regular_day = models.BooleanField(_("held on the regular day"), null=True, editable=False)
+    orientation_discussed = models.BooleanField(
+        _("orientation note discussed"),
+        default=False,
+        help_text=_("The month's orientation note was presented and discussed at the meeting."),
+    )
 
     history = AuditHistory(excluded_fields=["version"])
     scope_path = "branch__area__path"
@@ -46,12 +55,6 @@ class Meeting(VersionedModel, ScopedModel):
         return f"{self.branch} {self.held_on:%d/%m/%Y}"
 
 
-class CadreLevel(models.TextChoices):
-    PROVINCE = "province", _("Province")
-    DISTRICT = "district", _("District")
-    COMMUNE = "commune", _("Commune")
-
-
 class MeetingQuality(models.TextChoices):
     GOOD = "good", _("Good")
     FAIR = "fair", _("Fair")
@@ -62,6 +65,15 @@ class CadreVisit(VersionedModel, ScopedModel):
     """A higher-level cadre attending a meeting, and the report they file about it."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="visits")
+    # The assigned cadre; none for a guest, whom ``cadre_name`` alone names.
+    cadre = models.ForeignKey(
+        "cadres.Cadre",
+        verbose_name=_("assigned cadre"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+    )
     cadre_name = models.CharField(_("cadre"), max_length=100)
     position = models.CharField(_("position"), max_length=100, blank=True)
     level = models.CharField(_("level"), max_length=10, choices=CadreLevel.choices)
@@ -69,6 +81,8 @@ class CadreVisit(VersionedModel, ScopedModel):
     concerns = models.TextField(_("members' concerns and opinions"), blank=True)
     proposals = models.TextField(_("proposals"), blank=True)
     reported_on = models.DateField(_("report filed on"), null=True, blank=True)
+    # The meeting's date plus the assignment's days, fixed when the visit is logged (none for a guest).
+    report_due_on = models.DateField(_("report due on"), null=True, blank=True, editable=False)
 
     history = AuditHistory(excluded_fields=["version"])
     scope_path = "meeting__branch__area__path"
@@ -77,11 +91,15 @@ class CadreVisit(VersionedModel, ScopedModel):
         verbose_name = _("cadre visit")
         verbose_name_plural = _("cadre visits")
         ordering = ["meeting", "cadre_name"]
+        indexes = [models.Index(fields=["cadre", "report_due_on"], name="visit_cadre_due_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(reported_on__isnull=True) | ~Q(quality=""),
                 name="visit_report_has_quality",
                 violation_error_message=_("A filed report needs the quality of the meeting."),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "cadre"], condition=Q(cadre__isnull=False), name="visit_one_per_cadre"
             ),
         ]
 

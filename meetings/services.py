@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
+from cadres import services as cadre_services
+from cadres.models import Cadre
 from core.concurrency import save_changes
 from members.selectors import periods_on
 
@@ -19,6 +21,12 @@ VISIT_FIELDS = ("cadre_name", "position", "level", "quality", "concerns", "propo
 def roll_count(*, branch: Branch, on: datetime.date) -> int:
     """Memberships of the branch on the date, whatever their status (present, away, stopped)."""
     return periods_on(on).filter(branch=branch).count()
+
+
+def on_regular_day(*, branch: Branch, held_on: datetime.date) -> bool | None:
+    """Whether the date is the branch's regular day of its month (None: the branch has no fixed day)."""
+    regular = branch.regular_day(held_on.year, held_on.month)
+    return None if regular is None else held_on == regular
 
 
 def _check_meeting(meeting: Meeting, *, second_on_the_day: bool) -> None:
@@ -57,6 +65,7 @@ def log_meeting(
     content: str = "",
     chaired_by: str = "",
     second_on_the_day: bool = False,
+    orientation_discussed: bool = False,
 ) -> Meeting:
     meeting = Meeting(
         branch=branch,
@@ -66,6 +75,8 @@ def log_meeting(
         chaired_by=chaired_by,
         members_present=members_present,
         members_on_roll=roll_count(branch=branch, on=held_on),
+        orientation_discussed=orientation_discussed,
+        on_regular_day=on_regular_day(branch=branch, held_on=held_on),
     )
     _check_meeting(meeting, second_on_the_day=second_on_the_day)
     meeting.full_clean()
@@ -84,6 +95,7 @@ def update_meeting(
     content: str = "",
     chaired_by: str = "",
     second_on_the_day: bool = False,
+    orientation_discussed: bool = False,
 ) -> Meeting:
     values = {
         "held_on": held_on,
@@ -92,15 +104,34 @@ def update_meeting(
         "content": content,
         "chaired_by": chaired_by,
         "members_on_roll": roll_count(branch=meeting.branch, on=held_on),
+        "orientation_discussed": orientation_discussed,
     }
+    if held_on != meeting.held_on:
+        # Only a new date is measured against today's rule: the rest of a correction leaves the
+        # flag as it was written, whatever the branch's day has become since.
+        values["on_regular_day"] = on_regular_day(branch=meeting.branch, held_on=held_on)
     probe = Meeting(pk=meeting.pk, branch=meeting.branch, **values)
     _check_meeting(probe, second_on_the_day=second_on_the_day)
     return save_changes(meeting, expected_version=expected_version, values=values)
 
 
+def _visit_values(*, meeting: Meeting, fields: dict, visit: CadreVisit | None = None) -> dict:
+    """The visit's fields; an assigned cadre's name, position and level are the cadre's own, and
+    the day the report falls due is fixed from their assignment on the meeting's day."""
+    values = {name: fields[name] for name in VISIT_FIELDS if name in fields}
+    cadre = fields.get("cadre")
+    values["cadre"] = cadre
+    if cadre is not None:
+        values.update(cadre_name=cadre.name, position=cadre.position, level=cadre.level)
+    if visit is not None and visit.cadre == cadre:
+        return values  # what was owed stays, whatever became of the assignment since
+    values["report_due_on"] = cadre_services.report_due_on(cadre=cadre, branch=meeting.branch, held_on=meeting.held_on)
+    return values
+
+
 @transaction.atomic
 def add_visit(*, meeting: Meeting, **fields) -> CadreVisit:
-    visit = CadreVisit(meeting=meeting, **{name: fields[name] for name in VISIT_FIELDS if name in fields})
+    visit = CadreVisit(meeting=meeting, **_visit_values(meeting=meeting, fields=fields))
     visit.full_clean()
     visit.save()
     return visit
@@ -108,5 +139,27 @@ def add_visit(*, meeting: Meeting, **fields) -> CadreVisit:
 
 @transaction.atomic
 def update_visit(*, visit: CadreVisit, expected_version: int | None, **fields) -> CadreVisit:
-    values = {name: fields[name] for name in VISIT_FIELDS if name in fields}
+    values = _visit_values(meeting=visit.meeting, fields={"cadre": visit.cadre, **fields}, visit=visit)
     return save_changes(visit, expected_version=expected_version, values=values)
+
+
+REPORT_FIELDS = ("quality", "concerns", "proposals")
+
+
+@transaction.atomic
+def file_visit_report(
+    *,
+    cadre: Cadre,
+    meeting: Meeting,
+    expected_version: int | None = None,
+    reported_on: datetime.date | None = None,
+    **fields,
+) -> CadreVisit:
+    """An assigned cadre's report on a meeting they attended, from their own page: their visit,
+    recorded now if the branch has not recorded it, with the report filed today."""
+    report = {name: fields[name] for name in REPORT_FIELDS if name in fields}
+    report["reported_on"] = reported_on or timezone.localdate()
+    visit = CadreVisit.objects.filter(meeting=meeting, cadre=cadre).first()
+    if visit is None:
+        return add_visit(meeting=meeting, cadre=cadre, **report)
+    return update_visit(visit=visit, expected_version=expected_version, **report)

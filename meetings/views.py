@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from branches.documents import branch_letterhead
 from branches.models import Branch
+from cadres.notes import notes_for
 from core.downloads import log_download
 from core.forms import DateField
 from core.models import DownloadKind
@@ -30,12 +31,21 @@ from core.views import (
     run_service,
 )
 from members.models import MembershipStatus
+from reports.selectors import OFF_DAY, branches_missed_day
 
 from . import exports, selectors, services
 from .forms import MeetingForm, RollDateForm, VisitForm
 from .models import CadreVisit, Meeting
 
-MEETING_FIELDS = ("held_on", "kind", "chaired_by", "members_present", "content", "second_on_the_day")
+MEETING_FIELDS = (
+    "held_on",
+    "kind",
+    "chaired_by",
+    "members_present",
+    "content",
+    "second_on_the_day",
+    "orientation_discussed",
+)
 
 
 def _branch(request, pk: int) -> Branch:
@@ -79,14 +89,28 @@ def overview(request):
     no_report = paginate(
         request, selectors.visits_missing_report(user=request.user, first=first, end=end), param="vpage"
     )
+    # The regular day, counted as the meetings report counts it (reports.selectors).
+    last = end - datetime.timedelta(days=1)
+    active = Branch.objects.visible_to(request.user).filter(selectors.active_during(first, end))
+    missed = branches_missed_day(branches=active, start=first, end=last, today=timezone.localdate())
     context = {
         "month": first,
         "previous_month": (first - datetime.timedelta(days=1)).replace(day=1),
         "next_month": end,
         "no_meeting": no_meeting,
         "no_report": no_report,
+        "off_day": Meeting.objects.visible_to(request.user).filter(OFF_DAY, held_on__range=(first, last)).count(),
+        "missed_day": paginate(
+            request,
+            missed.select_related("organization", "area__parent").order_by(
+                "area__path", "organization__sort_order", "name"
+            ),
+            param="dpage",
+        ),
+        "month_over": last < timezone.localdate(),
         "query_branches": query_without(request, "page"),
         "query_visits": query_without(request, "vpage"),
+        "query_missed": query_without(request, "dpage"),
     }
     return render(request, "meetings/overview.html", context)
 
@@ -166,7 +190,15 @@ def meeting_add(request, pk: int):
 
 def _meeting_form(request, form, title: str, branch: Branch, crumbs: list[dict]):
     roll_url = reverse("meetings:roll", args=[branch.pk])
-    context = {"form": form, "title": title, "breadcrumbs": crumbs, "roll_url": roll_url}
+    context = {
+        "form": form,
+        "title": title,
+        "breadcrumbs": crumbs,
+        "roll_url": roll_url,
+        # The orientation notes of the month of the date typed (or today's), to discuss at the meeting.
+        "notes": list(notes_for(branch, form.month)),
+        "notes_month": form.month,
+    }
     return render(request, "meetings/meeting_form.html", context)
 
 
@@ -188,6 +220,7 @@ def meeting_detail(request, pk: int):
     context = {
         "meeting": meeting,
         "visits": list(meeting.visits.order_by("pk")),
+        "notes": list(notes_for(meeting.branch, meeting.held_on)),
         "breadcrumbs": _crumbs(meeting.branch, request.user, meeting),
     }
     return render(request, "meetings/meeting_detail.html", context)
@@ -216,7 +249,7 @@ def visit_add(request, pk: int):
     require_editor(request.user)
     form = VisitForm(request.POST or None, instance=CadreVisit(meeting=meeting))
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in services.VISIT_FIELDS}
+        values = {name: form.cleaned_data[name] for name in ("cadre", *services.VISIT_FIELDS)}
         visit = run_service(form, lambda: services.add_visit(meeting=meeting, **values))
         if visit is not None:
             messages.success(request, _("The visit of %(cadre)s was recorded.") % {"cadre": visit.cadre_name})

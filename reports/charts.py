@@ -78,19 +78,24 @@ def meetings_chart(report: Report) -> dict:
     return {"labels": _labels(report), "datasets": datasets, "stacked": False, "unit": "count", "integer": True}
 
 
+SOURCE_ROLES = ("primary", "secondary", "grade-2", "grade-5", "grade-1", "grade-4")
+
+
 def officers_chart(report: Report) -> dict:
-    return {
-        "labels": _labels(report),
-        "datasets": [
-            {
-                "label": _("Allowance due (đồng)"),
-                "data": [row["allowance"] for row in report.rows],
-                "role": "primary",
-            }
-        ],
-        "stacked": False,
-        "unit": "money",
-    }
+    """Each row's bar is the allowance due, a part per funding source."""
+    datasets = [
+        {
+            "label": source.source.name,
+            "data": [row["allowance_by_source"][source.key] for row in report.rows],
+            "role": SOURCE_ROLES[index % len(SOURCE_ROLES)],
+        }
+        for index, source in enumerate(report.extra["sources"])
+    ]
+    if not datasets:  # no rate in the month: bars of nothing, under the total's name
+        datasets = [
+            {"label": _("Allowance due (đồng)"), "data": [row["allowance"] for row in report.rows], "role": "primary"}
+        ]
+    return {"labels": _labels(report), "datasets": datasets, "stacked": True, "unit": "money"}
 
 
 def series_chart(report: Report) -> dict:
@@ -120,11 +125,24 @@ def series_chart(report: Report) -> dict:
     return {"labels": labels, "datasets": datasets, "series": True, "unit": "percent", "max": 100}
 
 
+def cadres_chart(report: Report) -> dict:
+    figures = [
+        (_("Visits expected"), "expected", "secondary"),
+        (_("Visits made"), "attended", "primary"),
+        (_("Reports overdue"), "reports_overdue", "threshold"),
+    ]
+    datasets = [
+        {"label": label, "data": [row[key] for row in report.rows], "role": role} for label, key, role in figures
+    ]
+    return {"labels": _labels(report), "datasets": datasets, "stacked": False, "unit": "count", "integer": True}
+
+
 CHARTS = {
     "membership": membership_chart,
     "ratings": ratings_chart,
     "meetings": meetings_chart,
     "officers": officers_chart,
+    "cadres": cadres_chart,
 }
 
 

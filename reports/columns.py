@@ -71,10 +71,14 @@ def meetings_columns(report: Report) -> list[Column]:
         Column("visits", _("Cadre visits")),
         Column("visit_reports", _("Visit reports filed")),
         Column("without_meeting", _("Branches without a meeting")),
+        Column("off_day", _("Regular meetings held off the regular day")),
+        Column("missed_day", _("Branches that missed their regular day")),
+        Column("notes_discussed", _("Meetings that discussed the orientation note")),
     ]
 
 
 def officers_columns(report: Report) -> list[Column]:
+    by_source = _("Of which, by funding source (đồng)")
     return [
         Column("branches", _("Branches")),
         Column("heads", _("Heads")),
@@ -82,6 +86,28 @@ def officers_columns(report: Report) -> list[Column]:
         Column("committee_members", _("Committee members")),
         Column("branches_without_head", _("Branches without a head")),
         Column("allowance", _("Allowance due (đồng)"), Kind.MONEY),
+        # After the total, the part each source pays ("of which", as the official tables put it).
+        *(
+            Column(f"allowance_by_source.{source.key}", source.source.name, Kind.MONEY, group=by_source)
+            for source in report.extra["sources"]
+        ),
+        Column("branches_without_deputy", _("Branches without a deputy")),
+        Column("vacancies", _("Vacancies")),
+    ]
+
+
+def cadres_columns(report: Report) -> list[Column]:
+    return [
+        Column("branches", _("Branches")),
+        Column("assigned", _("With a cadre assigned")),
+        Column("unassigned", _("Without a cadre")),
+        Column("assignments", _("Assignments")),
+        Column("meetings", _("Meetings held")),
+        Column("expected", _("Visits expected")),
+        Column("attended", _("Visits made")),
+        Column("missed", _("Visits missed")),
+        Column("reports_filed", _("Reports filed")),
+        Column("reports_overdue", _("Reports overdue")),
     ]
 
 
@@ -90,6 +116,7 @@ COLUMNS = {
     "ratings": ratings_columns,
     "meetings": meetings_columns,
     "officers": officers_columns,
+    "cadres": cadres_columns,
 }
 
 

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from branches import documents
 from branches.models import Organization
+from cadres.selectors import DUTY_FIGURES
 from core.documents import Letterhead
 from core.sheets import (
     BORDER,
@@ -124,9 +125,39 @@ def report_xlsx(report: Report, *, user=None, today: datetime.date | None = None
                     area=report.area, organization=organization, user=user, today=today, place=place
                 ),
             )
+    if report.kind == "cadres":
+        _cadres_sheet(workbook.create_sheet(sheet_title(gettext("Each cadre"))), report)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _cadres_sheet(sheet, report: Report) -> None:
+    """The cadre duty report's second table: a line per cadre."""
+    headings = {
+        "meetings": gettext("Meetings held"),
+        "expected": gettext("Visits expected"),
+        "attended": gettext("Visits made"),
+        "missed": gettext("Visits missed"),
+        "reports_filed": gettext("Reports filed"),
+        "reports_overdue": gettext("Reports overdue"),
+    }
+    sheet.append(
+        [gettext("Cadre"), gettext("Position"), gettext("Level"), gettext("Branches assigned")]
+        + [headings[name] for name in DUTY_FIGURES]
+    )
+    for duty in report.extra["cadres"]:
+        sheet.append(
+            [
+                safe_text(duty.cadre.name),
+                safe_text(duty.cadre.position),
+                duty.cadre.get_level_display(),
+                safe_text("; ".join(branch.name for branch in duty.branches)),
+                *(duty.figures[name] for name in DUTY_FIGURES),
+            ]
+        )
+    for letter, width in zip("ABCD", (28, 24, 12, 48), strict=True):
+        sheet.column_dimensions[letter].width = width
 
 
 def _write_sheet(

@@ -21,6 +21,7 @@ from branches.models import Branch, Organization
 from core.forms import DateField, StyledFormMixin
 
 from . import selectors, series
+from .duty import cadres_report
 from .selectors import Report
 
 MONTH_CHOICES = [(month, f"{month:02d}") for month in range(1, 13)]
@@ -291,4 +292,30 @@ class OfficersReportForm(ReportForm):
         )
 
 
-FORMS = {form.kind: form for form in (MembershipReportForm, RatingsReportForm, MeetingsReportForm, OfficersReportForm)}
+class CadresReportForm(MeetingsReportForm):
+    kind = "cadres"
+
+    def defaults(self, data) -> dict:
+        # The quarter under way: what the cadres owe now.
+        return {
+            "period": PeriodKind.QUARTER,
+            "year": self.today.year,
+            "month": self.today.month,
+            "quarter": (self.today.month + 2) // 3,
+        }
+
+    def report(self) -> Report:
+        data = self.cleaned_data
+        return cadres_report(
+            start=data["start"],
+            end=data["end"],
+            organization=data["organization"],
+            today=self.today,
+            **self.units_arguments(),
+        )
+
+
+FORMS = {
+    form.kind: form
+    for form in (MembershipReportForm, RatingsReportForm, MeetingsReportForm, OfficersReportForm, CadresReportForm)
+}

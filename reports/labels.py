@@ -13,6 +13,7 @@ TITLES = {
     "ratings": _("Branch ratings"),
     "meetings": _("Branch meetings"),
     "officers": _("Branch officers and allowances"),
+    "cadres": _("Cadres attending branch meetings"),
 }
 
 DESCRIPTIONS = {
@@ -26,6 +27,10 @@ DESCRIPTIONS = {
         "a quarter or a year; the branches without a meeting."
     ),
     "officers": _("Heads, deputies and committee members of the branches and the allowance due for a month."),
+    "cadres": _(
+        "The cadres assigned to the branches, the visits their assignments ask for, those made, "
+        "the reports filed and overdue in a month, a quarter or a year; the branches without a cadre."
+    ),
 }
 
 KINDS = list(TITLES)

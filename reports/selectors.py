@@ -7,15 +7,30 @@ organization; Python only combines those few grouped results into rows.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
 from areas.models import Area, AreaLevel, AreaPlacement, in_force_q
 from areas.selectors import holder_now, nearest_day
-from branches.models import AllowanceRate, Officer, OfficerRole, Organization
+from branches.models import AllowanceRate, Branch, FundingSource, MeetingDayRule, OfficerRole, Organization
+from branches.terms import vacancies
 from core.figures import percent
-from meetings.models import MEETING_COUNTS, CadreVisit, Meeting, MeetingMonth, MeetingYear
+from meetings.models import MEETING_COUNTS, CadreVisit, Meeting, MeetingKind, MeetingMonth, MeetingYear
 from members.models import EndReason, TargetPopulation
 from ratings.models import BranchRating, Grade, RatingState, SchemeAssignment
 
@@ -376,6 +391,18 @@ def meetings_report(
         ],
         fields=["met_any", "met_every_month"],
     )
+    # The roll-ups do not keep the regular day or the notes: counted from the meetings.
+    flags = results if from_history else _meeting_flags(active=active, start=start, end=end)
+    tally.add_by_branch(flags, fields=["off_day", "notes_discussed"])
+    missed = branches_missed_day(
+        branches=index.branches_where(_active_during(start, end)),
+        start=start,
+        end=end,
+        today=today or timezone.localdate(),
+    )
+    tally.add_by_branch(
+        [{"branch_id": pk, "missed_day": 1} for pk in missed.values_list("pk", flat=True)], fields=["missed_day"]
+    )
 
     def figures(counts: dict[str, int]) -> dict:
         return {
@@ -387,6 +414,9 @@ def meetings_report(
             "visits": counts.get("visits", 0),
             "visit_reports": counts.get("visit_reports", 0),
             "without_meeting": counts.get("branches", 0) - counts.get("met_any", 0),
+            "off_day": counts.get("off_day", 0),
+            "missed_day": counts.get("missed_day", 0),
+            "notes_discussed": counts.get("notes_discussed", 0),
         }
 
     rows, total = _assemble(
@@ -410,7 +440,12 @@ def meetings_report(
         organizations=organizations,
         rows=rows,
         total=total,
-        extra={"branches_without_meeting": without},
+        extra={
+            "branches_without_meeting": without,
+            "branches_missed_day": missed.select_related("area__parent", "organization").order_by(
+                "area__path", "organization__sort_order", "code"
+            ),
+        },
     )
 
 
@@ -437,6 +472,7 @@ def _meetings_from_history(*, active, start: datetime.date, end: datetime.date) 
             attended=Sum("members_present"),
             on_roll=Sum("members_on_roll"),
             months_met=Count(Concat(Cast("year", CharField()), Value("-"), Cast("month", CharField())), distinct=True),
+            **_FLAG_COUNTS,
         )
     }
     visits = (
@@ -450,6 +486,45 @@ def _meetings_from_history(*, active, start: datetime.date, end: datetime.date) 
     return [{"visits": 0, "visit_reports": 0, **r} for r in by_branch.values()]
 
 
+# Regular meetings held off the branch's day, as each was flagged when logged (``on_regular_day``).
+OFF_DAY = Q(kind=MeetingKind.REGULAR, on_regular_day=False)
+_FLAG_COUNTS = {
+    "off_day": Count("id", filter=OFF_DAY),
+    "notes_discussed": Count("id", filter=Q(orientation_discussed=True)),
+}
+
+
+def _meeting_flags(*, active, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Per branch: its regular meetings held off its day, and its meetings that discussed the month's note."""
+    meetings = Meeting.objects.filter(branch_id__in=active, held_on__range=(start, end)).order_by()
+    return list(meetings.values("branch_id").annotate(**_FLAG_COUNTS))
+
+
+def branches_missed_day(
+    *, branches: QuerySet[Branch], start: datetime.date, end: datetime.date, today: datetime.date
+) -> QuerySet[Branch]:
+    """Of ``branches``, those with a regular day that, in some month of [start, end] over by ``today``,
+    held no meeting on that month's regular day (as the meetings were flagged when logged).
+
+    A month under way is not asked about: its regular day may be yet to come.
+    """
+    last = min(end, today.replace(day=1) - datetime.timedelta(days=1))
+    if last < start:
+        return branches.none()
+    on_day = (
+        Meeting.objects.filter(branch=OuterRef("pk"), on_regular_day=True, held_on__range=(start, last))
+        .order_by()
+        .values("branch")
+        .annotate(months=Count(TruncMonth("held_on"), distinct=True))
+        .values("months")
+    )
+    return (
+        branches.exclude(meeting_rule=MeetingDayRule.NONE)
+        .annotate(months_on_day=Coalesce(Subquery(on_day, output_field=IntegerField()), 0))
+        .filter(months_on_day__lt=_months(start, last))
+    )
+
+
 # --- 7.4 Officers and allowances ------------------------------------------------------
 
 
@@ -461,45 +536,37 @@ def officers_report(
     organization: Organization | None = None,
     units_on: datetime.date | None = None,
 ) -> Report:
+    """Officers in office during the month, the allowance due from each funding source, the vacancies.
+
+    A source's rates apply to the branches placed in its area's subtree in the month's tree
+    (the branch's path on the last day of the month holds the area's key); a source with
+    no area applies everywhere, and several sources add up. The vacancies are those on the
+    last day of the month, against the seats of the term in force that day.
+    """
     organizations = _organizations(organization)
     start, end = period_bounds(year=year, month=month)
     units = units_for(area, end, units_on)
     headers = row_headers(units)
     index = BranchIndex(units, organization, _active_during(start, end))
     tally = index.tally()
-    in_office = Q(start_on__lte=end) & (Q(end_on__isnull=True) | Q(end_on__gte=start))
-    officers = list(
-        Officer.objects.filter(in_office, branch_id__in=index.branch_ids_where(_active_during(start, end)))
-        .order_by()
-        .values("branch_id")
-        .annotate(
-            heads=Count("id", filter=Q(role=OfficerRole.HEAD)),
-            deputies=Count("id", filter=Q(role=OfficerRole.DEPUTY)),
-            committee_members=Count("id", filter=Q(role=OfficerRole.COMMITTEE)),
-        )
-    )
-    tally.add_by_branch(officers, fields=["heads", "deputies", "committee_members"])
-    tally.add_by_branch(
-        [{"branch_id": r["branch_id"], "headed": 1} for r in officers if r["heads"]], fields=["headed"]
-    )
-    # The rate of each role valid in the month; if it changed during the month, the newer one.
-    valid = AllowanceRate.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start), valid_from__lte=end)
-    rates = dict(reversed(valid.order_by("role", "-valid_from").values_list("role", "amount")))
-    role_fields = {
-        OfficerRole.HEAD: "heads",
-        OfficerRole.DEPUTY: "deputies",
-        OfficerRole.COMMITTEE: "committee_members",
-    }
+    sources = _rates_by_source(start, end)
+    branches = _officers_by_branch(index, start, end)
+    used = _add_officer_figures(tally, branches, sources)
+    sources = [source for source in sources if source.key in used]
 
     def figures(counts: dict[str, int]) -> dict:
+        branch_count = counts.get("branches", 0)
         row = {
-            "branches": counts.get("branches", 0),
+            "branches": branch_count,
             "heads": counts.get("heads", 0),
             "deputies": counts.get("deputies", 0),
             "committee_members": counts.get("committee_members", 0),
-            "branches_without_head": counts.get("branches", 0) - counts.get("headed", 0),
+            "branches_without_head": branch_count - counts.get("headed", 0),
+            "branches_without_deputy": branch_count - counts.get("deputied", 0),
+            "vacancies": counts.get("vacancies", 0),
+            "allowance_by_source": {s.key: counts.get(f"allowance_{s.key}", 0) for s in sources},
         }
-        row["allowance"] = sum(row[field] * rates.get(role, 0) for role, field in role_fields.items())
+        row["allowance"] = sum(row["allowance_by_source"].values())
         return row
 
     rows, total = _assemble(
@@ -513,5 +580,111 @@ def officers_report(
         organizations=organizations,
         rows=rows,
         total=total,
-        extra={"rates": {role: rates.get(role) for role in role_fields}},
+        extra={
+            "sources": sources,
+            # Each role's monthly rate from each source used: {role: {source key: amount}}.
+            "rates": {role: {s.key: s.rates.get(role) for s in sources} for role in OFFICER_FIELDS},
+        },
     )
+
+
+OFFICER_FIELDS = {
+    OfficerRole.HEAD: "heads",
+    OfficerRole.DEPUTY: "deputies",
+    OfficerRole.COMMITTEE: "committee_members",
+}
+
+
+@dataclass
+class SourceRates:
+    """A funding source and the monthly rate of each role it pays in the month."""
+
+    source: FundingSource
+    rates: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return str(self.source.pk)
+
+    @property
+    def role_rates(self) -> list[tuple[str, int | None]]:
+        """Each role's name and rate (None: the source pays that role nothing), for the page."""
+        return [(OfficerRole(role).label, self.rates.get(role)) for role in OFFICER_FIELDS]
+
+    def applies_to(self, path: str | None) -> bool:
+        """Whether a branch at ``path`` (in the month's tree) lies in the source's area."""
+        if self.source.area_id is None:
+            return True
+        return path is not None and f"/{self.source.area.key}/" in path
+
+
+def _rates_by_source(start: datetime.date, end: datetime.date) -> list[SourceRates]:
+    """The sources with a rate valid in the month, in their order (one query); if a rate
+    changed during the month, the newer one."""
+    valid = AllowanceRate.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start), valid_from__lte=end)
+    by_source: dict[int, SourceRates] = {}
+    for rate in valid.select_related("source__area").order_by("valid_from"):
+        by_source.setdefault(rate.source_id, SourceRates(rate.source)).rates[rate.role] = rate.amount
+    return sorted(by_source.values(), key=lambda s: (s.source.sort_order, s.source.name))
+
+
+def _officers_by_branch(index: BranchIndex, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Per branch counted in the month (one query): its officers by role during the month and
+    on its last day, its path that day, and the seats of its term in force then."""
+    during = Q(officers__start_on__lte=end) & (Q(officers__end_on__isnull=True) | Q(officers__end_on__gte=start))
+    at_end = Q(officers__start_on__lte=end) & (Q(officers__end_on__isnull=True) | Q(officers__end_on__gte=end))
+
+    def officers(condition: Q, role: str | None = None) -> Count:
+        if role is not None:
+            condition &= Q(officers__role=role)
+        # Distinct: the joins of the month's placement and term add no row, but a count stays exact if they did.
+        return Count("officers", filter=condition, distinct=True)
+
+    return list(
+        index.branches_where(_active_during(start, end))
+        .annotate(
+            month_place=FilteredRelation("placements", condition=in_force_q(end, "placements__")),
+            month_term=FilteredRelation("terms", condition=Q(terms__start_on__lte=end, terms__end_on__gte=end)),
+        )
+        .order_by()
+        .values("pk")
+        .annotate(
+            path=Max("month_place__path"),
+            seats=Max("month_term__committee_size"),
+            **{name: officers(during, role) for role, name in OFFICER_FIELDS.items()},
+            heads_at_end=officers(at_end, OfficerRole.HEAD),
+            deputies_at_end=officers(at_end, OfficerRole.DEPUTY),
+            officers_at_end=officers(at_end),
+        )
+    )
+
+
+def _add_officer_figures(tally: Tally, branches: list[dict], sources: list[SourceRates]) -> set[str]:
+    """Each branch's counts, vacancies and allowance per source into the tally; returns the
+    keys of the sources that apply to at least one of the branches."""
+    used: set[str] = set()
+    results = []
+    for branch in branches:
+        result = {
+            "branch_id": branch["pk"],
+            **{name: branch[name] for name in OFFICER_FIELDS.values()},
+            "headed": int(branch["heads"] > 0),
+            "deputied": int(branch["deputies"] > 0),
+            "vacancies": vacancies(
+                seats=branch["seats"],
+                officers=branch["officers_at_end"],
+                has_head=branch["heads_at_end"] > 0,
+                has_deputy=branch["deputies_at_end"] > 0,
+            ),
+        }
+        for source in sources:
+            result[f"allowance_{source.key}"] = 0
+            if source.applies_to(branch["path"]):
+                used.add(source.key)
+                result[f"allowance_{source.key}"] = sum(
+                    branch[name] * source.rates.get(role, 0) for role, name in OFFICER_FIELDS.items()
+                )
+        results.append(result)
+    fields = ["heads", "deputies", "committee_members", "headed", "deputied", "vacancies"]
+    tally.add_by_branch(results, fields=fields + [f"allowance_{source.key}" for source in sources])
+    return used

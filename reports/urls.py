@@ -10,7 +10,7 @@ from django.urls import include, path
 from . import views
 
 report_patterns = [path("", views.index, name="index")]
-for kind in ("membership", "ratings", "meetings", "officers"):
+for kind in ("membership", "ratings", "meetings", "officers", "cadres"):
     report_patterns += [
         path(f"{kind}/", views.report_page, {"kind": kind}, name=kind),
         path(f"{kind}/<str:key>/", views.report_page, {"kind": kind}, name=kind),

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET
 from areas.models import Area
 from areas.selectors import ancestors_on, holder_now, predecessors
 from branches import documents
-from branches.models import OfficerRole
+from cadres.models import Cadre
+from cadres.selectors import coming_in_area
 from core.navigation import area_breadcrumbs
 from core.views import XLSX_TYPE, attachment, query_without
 
@@ -99,10 +100,12 @@ def report_page(request, kind: str, key: str | None = None):
         without = report.extra["branches_without_meeting"].select_related("area__parent")
         context["branches_without_meeting"] = without[:WITHOUT_MEETING_LIMIT]
         context["without_meeting_more"] = max(0, report.total["without_meeting"] - WITHOUT_MEETING_LIMIT)
-    if kind == "officers":
-        context["rates"] = [
-            {"role": OfficerRole(role).label, "amount": amount} for role, amount in report.extra["rates"].items()
-        ]
+        context["branches_missed_day"] = report.extra["branches_missed_day"][:WITHOUT_MEETING_LIMIT]
+        context["missed_day_more"] = max(0, report.total["missed_day"] - WITHOUT_MEETING_LIMIT)
+    if kind == "cadres":
+        context["unassigned"] = report.extra["unassigned"][:WITHOUT_MEETING_LIMIT]
+        context["unassigned_more"] = max(0, report.total["unassigned"] - WITHOUT_MEETING_LIMIT)
+        context["overdue"] = report.extra["overdue"][:WITHOUT_MEETING_LIMIT]
     return render(request, f"reports/{kind}.html", context)
 
 
@@ -138,6 +141,9 @@ def dashboard(request):
     area = resolve_area(request.user, request.GET.get("area"))
     context = {"area": area}
     if area is not None:
-        figures = headlines.headline_figures(area, today=timezone.localdate())
+        today = timezone.localdate()
+        figures = headlines.headline_figures(area, today=today)
         context.update(figures=figures, links=headlines.links(area, figures))
+        cadre = Cadre.objects.filter(user=request.user).first() if request.user.is_cadre else None
+        context["coming"] = coming_in_area(area=area, today=today, cadre=cadre)
     return render(request, "reports/dashboard.html", context)

@@ -16,7 +16,7 @@ from accounts.models import Role
 from areas.models import REFORM_2025, Area, AreaLevel, UnitType
 from areas.reform import apply_reform, plan_reform
 from areas.services import load_official_areas
-from branches.models import AllowanceRate, BranchKind, OfficerRole
+from branches.models import AllowanceRate, BranchKind, FundingSource, OfficerRole, SourceLevel
 from members import services
 from members.models import EndReason, MembershipStatus
 from reports import selectors
@@ -103,8 +103,9 @@ def build(seed: int = 9) -> World:
         for i, org in enumerate(ORGS):
             for year in (2024, 2025, 2026):
                 factories.target_population(hamlet, org, year, count=20 + 3 * i + len(code) + year % 10)
-    AllowanceRate.objects.create(role=OfficerRole.HEAD, amount=200_000, valid_from=D(2020, 1, 1))
-    AllowanceRate.objects.create(role=OfficerRole.DEPUTY, amount=150_000, valid_from=D(2020, 1, 1))
+    source = FundingSource.objects.create(name="Mức phụ cấp chung của tỉnh", level=SourceLevel.PROVINCE)
+    AllowanceRate.objects.create(source=source, role=OfficerRole.HEAD, amount=200_000, valid_from=D(2020, 1, 1))
+    AllowanceRate.objects.create(source=source, role=OfficerRole.DEPUTY, amount=150_000, valid_from=D(2020, 1, 1))
     for i, code in enumerate(sorted(branches)):
         branch = branches[code]
         factories.rating(branch, 2024, ["strong", "good", "average"][i % 3], "approved")

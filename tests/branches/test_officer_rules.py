@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from accounts.models import Role, User
-from branches.models import AllowanceRate, Officer, OfficerRole
+from branches.models import AllowanceRate, FundingSource, Officer, OfficerRole, SourceLevel
 from members.models import Person
 from tests import factories
 
@@ -26,12 +26,16 @@ def test_two_heads_at_once_are_refused(tree):
 
 
 def test_overlapping_allowance_rates_for_one_role_are_refused(db):
+    source = FundingSource.objects.create(name="Nghị quyết của tỉnh", level=SourceLevel.PROVINCE)
     AllowanceRate.objects.create(
-        role=OfficerRole.HEAD, amount=200_000, valid_from=D(2020, 1, 1), valid_to=D(2024, 12, 31)
+        source=source, role=OfficerRole.HEAD, amount=200_000, valid_from=D(2020, 1, 1), valid_to=D(2024, 12, 31)
     )
     with pytest.raises(ValidationError):
-        AllowanceRate(role=OfficerRole.HEAD, amount=250_000, valid_from=D(2024, 7, 1)).full_clean()
-    AllowanceRate(role=OfficerRole.HEAD, amount=250_000, valid_from=D(2025, 1, 1)).full_clean()
+        AllowanceRate(source=source, role=OfficerRole.HEAD, amount=250_000, valid_from=D(2024, 7, 1)).full_clean()
+    AllowanceRate(source=source, role=OfficerRole.HEAD, amount=250_000, valid_from=D(2025, 1, 1)).full_clean()
+    # Another source may pay the same role at the same time: its rate adds up.
+    other = FundingSource.objects.create(name="Phụ cấp bổ sung của thị xã", level=SourceLevel.DISTRICT)
+    AllowanceRate(source=other, role=OfficerRole.HEAD, amount=200_000, valid_from=D(2024, 7, 1)).full_clean()
 
 
 def test_the_birth_year_follows_the_birth_date_or_stands_alone(db):

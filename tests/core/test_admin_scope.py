@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from areas.models import Area, AreaLevel, UnitType
-from branches.models import AllowanceRate, Branch, Officer, Organization
+from branches.models import AllowanceRate, Branch, FundingSource, Officer, Organization
 from meetings.models import CadreVisit, Meeting
 from members.models import Membership, MembershipPeriod, Person, TargetPopulation
 from ratings.models import BranchRating, Grade, RatingScheme, RatingState, SchemeAssignment
@@ -613,7 +613,10 @@ def _add_rows(world, model, start, stop):
                 from_year=2001 + i,
             )
         elif model is AllowanceRate:
-            AllowanceRate.objects.create(role="head", amount=200_000 + i, valid_from=datetime.date(2001 + i, 1, 1))
+            source, _ = FundingSource.objects.get_or_create(name="Nghị quyết của tỉnh", defaults={"level": "province"})
+            AllowanceRate.objects.create(
+                source=source, role="head", amount=200_000 + i, valid_from=datetime.date(2001 + i, 1, 1)
+            )
 
 
 def _count_queries(client, page):

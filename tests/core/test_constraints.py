@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from branches.models import AllowanceRate, OfficerRole
+from branches.models import AllowanceRate, FundingSource, OfficerRole, SourceLevel
 from members.models import EndReason, Membership, TargetPopulation
 from ratings.models import BranchRating, Grade
 from tests import factories
@@ -82,8 +82,10 @@ def test_membership_ending_before_joining_or_without_reason_is_refused(branch):
 
 
 def test_allowance_rate_period_must_be_valid(tree):
+    source = FundingSource.objects.create(name="Nghị quyết của tỉnh", level=SourceLevel.PROVINCE)
     assert refused(
         lambda: AllowanceRate.objects.create(
+            source=source,
             role=OfficerRole.HEAD,
             amount=200_000,
             valid_from=datetime.date(2025, 1, 1),
@@ -91,7 +93,9 @@ def test_allowance_rate_period_must_be_valid(tree):
         )
     )
     assert refused(
-        lambda: AllowanceRate.objects.create(role=OfficerRole.HEAD, amount=-5, valid_from=datetime.date(2025, 1, 1))
+        lambda: AllowanceRate.objects.create(
+            source=source, role=OfficerRole.HEAD, amount=-5, valid_from=datetime.date(2025, 1, 1)
+        )
     )
 
 

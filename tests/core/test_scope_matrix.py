@@ -19,13 +19,19 @@ from dataclasses import dataclass
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlencode
 
 from accounts.models import Role
 from areas.models import Area
-from branches.models import Branch, Officer
+from branches import terms
+from branches.models import Branch, BranchTerm, Officer
+from cadres import notes
+from cadres import services as cadre_services
+from cadres.models import Assignment, Cadre, CadreLevel, Frequency, NoteAttachment, OrientationNote
 from meetings.models import CadreVisit, Meeting
 from members.models import Membership, MembershipPeriod, Person, TargetPopulation
 from ratings.models import BranchRating
@@ -53,6 +59,11 @@ class Side:
     rating: BranchRating
     batch: ImportBatch
     staff: object  # the commune's own staff account (who imported the batch)
+    cadre: Cadre
+    assignment: Assignment
+    term: BranchTerm
+    note: OrientationNote
+    attachment: NoteAttachment
 
     @property
     def markers(self) -> list[str]:
@@ -72,6 +83,18 @@ def build_side(commune: Area, hamlet: Area, word: str, cccd: str) -> Side:
     )
     workbook_services.start_preview(batch=batch)
     factories.target_population(hamlet, count=50)
+    cadre = cadre_services.add_cadre(name=f"Cán bộ xã {word}", level=CadreLevel.COMMUNE, area=commune)
+    assignment = cadre_services.assign(
+        cadre=cadre, branch=branch, start_on=datetime.date(2024, 1, 1), frequency=Frequency.MONTHLY
+    )
+    note = notes.publish_note(
+        user=staff,
+        area=commune,
+        month=datetime.date(2024, 3, 1),
+        title=f"Định hướng tháng 3 – {word}",
+        organizations=[branch.organization],
+        files=[SimpleUploadedFile(f"dinh-huong-{commune.code}.pdf", PDF, content_type="application/pdf")],
+    )
     return Side(
         commune=commune,
         hamlet=hamlet,
@@ -84,6 +107,13 @@ def build_side(commune: Area, hamlet: Area, word: str, cccd: str) -> Side:
         rating=factories.rating(branch, 2024),
         batch=ImportBatch.objects.get(pk=batch.pk),
         staff=staff,
+        cadre=cadre,
+        assignment=assignment,
+        term=terms.add_term(
+            branch=branch, start_on=datetime.date(2022, 1, 1), end_on=datetime.date(2026, 12, 31), committee_size=5
+        ),
+        note=note,
+        attachment=note.attachments.get(),
     )
 
 
@@ -105,9 +135,13 @@ class World:
         return [self.mine, self.sibling] if role == "province" else [self.sibling, self.home]
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with media, django_db_blocker.unblock(), transaction.atomic():
         tree = factories.area_tree()
         other = factories.second_province()
         yield World(
@@ -197,9 +231,26 @@ OBJECT_PAGES = [
     Page("branches:officer_add", _pk("branch"), editors_only=True),
     Page("branches:officer_edit", _pk("officer"), editors_only=True),
     # ratings
+    # cadres
+    Page("cadres:cadre", _pk("cadre")),
+    Page("cadres:edit", _pk("cadre")),
+    Page("cadres:assign", _pk("cadre")),
+    Page("cadres:end_assignment", _pk("assignment")),
+    Page("notes:detail", _pk("note")),
+    Page("notes:edit", _pk("note")),
+    Page("notes:file", _pk("attachment")),
+    Page("notes:file_delete", _pk("attachment"), post_only=True),
+    # terms and congresses
+    Page("branches:term_add", _pk("branch"), editors_only=True),
+    Page("branches:term_edit", _pk("term"), editors_only=True),
+    Page("branches:congresses", _key("commune")),
+    Page("branches:congresses", _key("commune"), query=lambda side: XLSX, label="branches:congresses-xlsx"),
     Page("ratings:commune_grid", lambda side: [side.commune.key, 2024]),
     # reports: by key (drill-down), by ?area= (the filter), and their downloads
-    *(Page(f"reports:{kind}", _key("commune")) for kind in ("membership", "ratings", "meetings", "officers")),
+    *(
+        Page(f"reports:{kind}", _key("commune"))
+        for kind in ("membership", "ratings", "meetings", "officers", "cadres")
+    ),
     *(
         Page(
             f"reports:{kind}", _key("commune"), query=lambda side, f=fmt: {"format": f}, label=f"reports:{kind}-{fmt}"
@@ -354,6 +405,24 @@ def test_meetings_overview_lists_only_own_side(client, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_cadre_list_shows_only_own_side(client, world, role):
+    client.force_login(world.viewer(role))
+    listed = {cadre.pk for cadre in client.get(reverse("cadres:list")).context["page"]}
+    assert listed == {world.own(role).cadre.pk}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_note_list_shows_only_own_side(client, world, role):
+    client.force_login(world.viewer(role))
+    listed = text(client.get(reverse("notes:list"), {"year": 2024, "month": 3}))
+    assert world.own(role).note.title in listed
+    for other in world.others(role):
+        assert other.note.title not in listed
+    units = client.get(reverse("notes:add")).context["form"].fields["area"].queryset
+    assert not units.filter(pk__in=[other.commune.pk for other in world.others(role)]).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_browsing_starts_at_ones_own_area(client, world, role):
     client.force_login(world.viewer(role))
     response = client.get(reverse("branches:browse"))
@@ -454,6 +523,13 @@ COVERED_ELSEWHERE = {
     "branches:browse": "test_browsing_starts_at_ones_own_area",
     "ratings:grid": "test_rating_grid_lists_only_own_communes",
     "workbooks:import": "test_import_page_lists_only_own_sides_batches",
+    "cadres:list": "test_cadre_list_shows_only_own_side",
+    "notes:list": "test_note_list_shows_only_own_side",
+    "notes:add": "test_note_list_shows_only_own_side",
+    # A cadre's own page and reports: tests/cadres/test_duty_pages.py.
+    "cadres:add": "test_a_cadre_account_only_reads_the_cadre_pages",
+    "cadres:mine": "test_a_user_without_a_cadre_has_no_duty_page",
+    "cadres:my_report": "test_a_cadre_cannot_report_on_a_meeting_of_a_branch_not_theirs",
     # Administrators' pages: every other role gets 403 (tests/areas/test_reform_pages.py).
     **dict.fromkeys(
         [
@@ -467,7 +543,7 @@ COVERED_ELSEWHERE = {
         "test_only_administrators_reach_the_reform_pages",
     ),
 }
-APP_NAMESPACES = {"members", "meetings", "branches", "ratings", "reports", "workbooks", "areas"}
+APP_NAMESPACES = {"members", "meetings", "branches", "ratings", "reports", "workbooks", "areas", "cadres", "notes"}
 
 
 def page_names() -> set[str]:

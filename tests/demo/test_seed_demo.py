@@ -11,6 +11,7 @@ import contextlib
 import datetime
 import itertools
 import re
+import tempfile
 import zoneinfo
 from io import StringIO
 from unittest import mock
@@ -27,7 +28,17 @@ from accounts.models import Role, User
 from areas.models import Area, AreaLevel, AreaPlacement, Reorganization, Structure, Succession, UnitType
 from areas.reform import apply_reform, plan_reform
 from areas.services import load_official_areas
-from branches.models import AllowanceRate, Branch, BranchKind, BranchPlacement, Officer, OfficerRole
+from branches.models import (
+    AllowanceRate,
+    Branch,
+    BranchKind,
+    BranchPlacement,
+    BranchTerm,
+    FundingSource,
+    Officer,
+    OfficerRole,
+)
+from cadres.models import Assignment, Cadre, NoteAttachment, OrientationNote
 from core import vietnamese
 from meetings.models import CadreVisit, Meeting
 from members.models import EndReason, Gender, Membership, MembershipPeriod, Person, TargetPopulation
@@ -78,7 +89,7 @@ def seeded(request, django_db_setup, django_db_blocker):
     with (
         clock_on(CLOCKS[request.param]),
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=tempfile.mkdtemp(prefix="demo-media-")),
         transaction.atomic(),
     ):
         yield seed()
@@ -352,7 +363,7 @@ class TestSeededDemo:
             assert meeting.members_present <= meeting.members_on_roll
             assert meeting.members_on_roll == roll(by_branch[meeting.branch_id], meeting.branch_id, meeting.held_on)
         assert {m.kind for m in meetings} >= {"regular", "thematic"}
-        visits = CadreVisit.objects.select_related("meeting")
+        visits = CadreVisit.objects.select_related("meeting").filter(cadre__isnull=True)  # the guests
         assert 0.05 < visits.count() / len(meetings) < 0.3
         filed = visits.filter(reported_on__isnull=False)
         assert filed.count() > visits.count() / 2
@@ -373,6 +384,7 @@ class TestSeededDemo:
             "xa30130": (Role.COMMUNE, "30130@2025", True),
             "xa30154": (Role.COMMUNE, "30154@2025", True),
             "huyen874": (Role.DISTRICT, "874", False),
+            "canbo30130": (Role.CADRE, "30130@2025", True),
         }
         users = {u.username: u for u in User.objects.select_related("area")}
         assert set(users) == set(expected)
@@ -388,6 +400,43 @@ class TestSeededDemo:
         for username, (_role, _key, active) in expected.items():
             assert log_in(client, username, "demo12345") == active, username
             client.logout()
+
+    def test_cadre_duty(self, seeded):
+        today = timezone.localdate()
+        cadres = list(Cadre.objects.select_related("area", "user"))
+        assert {c.level for c in cadres} == {"commune", "province"}
+        assert Cadre.objects.get(user__username="canbo30130").area.code == "30130"
+        assignments = list(Assignment.objects.select_related("branch"))
+        # One branch handed over from one cadre to the next, the day after the first's last.
+        by_branch = collections.defaultdict(list)
+        for a in assignments:
+            by_branch[a.branch_id].append(a)
+        handovers = [
+            (x, y)
+            for group in by_branch.values()
+            for x in group
+            for y in group
+            if x.end_on is not None and y.start_on == x.end_on + datetime.timedelta(days=1)
+        ]
+        assert handovers
+        visits = CadreVisit.objects.filter(cadre__isnull=False).select_related("meeting")
+        for visit in visits:
+            assert any(
+                a.cadre_id == visit.cadre_id and a.covers(visit.meeting.held_on)
+                for a in by_branch[visit.meeting.branch_id]
+            )
+        overdue = [v for v in visits if v.reported_on is None and v.report_due_on < today]
+        assert overdue and len(overdue) < visits.count() / 2
+        branches = Branch.objects.filter(dissolved_on__isnull=True)
+        assert branches.exclude(meeting_rule="").count() > 0.9 * branches.count()
+        flagged = Meeting.objects.filter(kind="regular", on_regular_day__isnull=False)
+        assert flagged.filter(on_regular_day=True).count() > flagged.count() / 2
+        assert OrientationNote.objects.filter(month=today.replace(day=1)).exists()
+        assert NoteAttachment.objects.exists()
+        assert Meeting.objects.filter(orientation_discussed=True).exists()
+        assert FundingSource.objects.filter(rates__isnull=False).distinct().count() >= 2
+        assert BranchTerm.objects.count() >= branches.count() * 0.9
+        assert f"{len(cadres)} cadres attend branch meetings" in seeded
 
     def test_summary_and_second_run_changes_nothing(self, seeded):
         assert f"{Membership.objects.count()} memberships" in seeded

@@ -13,7 +13,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from meetings.models import CadreLevel, Meeting, MeetingKind, MeetingQuality
+from cadres.models import CadreLevel
+from meetings.models import Meeting, MeetingKind, MeetingQuality
 from meetings.rollups import differences
 from meetings.services import add_visit, log_meeting
 from reports.selectors import meetings_report, period_bounds

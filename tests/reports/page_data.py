@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 from accounts.models import Role
 from areas.models import AreaLevel, UnitType
-from branches.models import AllowanceRate, BranchKind, OfficerRole
+from branches.models import AllowanceRate, BranchKind, FundingSource, OfficerRole, SourceLevel
 from members import services
 from members.models import EndReason, MembershipStatus
 from tests import factories
@@ -92,8 +92,9 @@ def build_dataset() -> SimpleNamespace:
     factories.meeting(b1_doan, D(2024, 10, 3), present=5864, on_roll=10000)
 
     # Officers in October 2024; rates from 2020.
+    source = FundingSource.objects.create(name="Mức phụ cấp chung của tỉnh", level=SourceLevel.PROVINCE)
     for role, amount in ((OfficerRole.HEAD, 200_000), (OfficerRole.DEPUTY, 150_000), (OfficerRole.COMMITTEE, 100_000)):
-        AllowanceRate.objects.create(role=role, amount=amount, valid_from=D(2020, 1, 1))
+        AllowanceRate.objects.create(source=source, role=role, amount=amount, valid_from=D(2020, 1, 1))
     factories.officer(a1_doan, p1, "head", start_on=D(2020, 1, 1))
     factories.officer(a1_doan, p2, "deputy", start_on=D(2023, 1, 1))
     factories.officer(a2_doan, p5, "head", start_on=D(2021, 1, 1), end_on=D(2024, 9, 30))

@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from areas.models import Area, AreaLevel, UnitType
-from branches.models import AllowanceRate, Branch, BranchKind, OfficerRole
+from branches.models import AllowanceRate, Branch, BranchKind, FundingSource, OfficerRole, SourceLevel
 from members import services
 from members.models import EndReason, MembershipStatus
 from tests import factories
@@ -190,9 +190,10 @@ def build_world(tree, seed: int = 5) -> World:
         RateRecord(OfficerRole.DEPUTY, 150_000, D(2020, 1, 1)),
         RateRecord(OfficerRole.COMMITTEE, 100_000, D(2020, 1, 1)),
     ]
+    source = FundingSource.objects.create(name="Mức phụ cấp chung của tỉnh", level=SourceLevel.PROVINCE)
     for rate in rates:
         AllowanceRate.objects.create(
-            role=rate.role, amount=rate.amount, valid_from=rate.valid_from, valid_to=rate.valid_to
+            source=source, role=rate.role, amount=rate.amount, valid_from=rate.valid_from, valid_to=rate.valid_to
         )
 
     # Ratings of 2024 in every state, some branches unrated; one branch uses no grade at all.

@@ -161,10 +161,11 @@ def test_a_head_replaced_mid_month_counts_both_and_the_newer_rate_applies(world)
     hamlet = world.tree.hamlet_a1
     reports = {month: officers_report(area=hamlet, year=2025, month=month) for month in (5, 6, 7)}
 
+    source = str(AllowanceRate.objects.get(valid_from=D(2020, 1, 1), role=OfficerRole.HEAD).source_id)
     assert {month: report.extra["rates"]["head"] for month, report in reports.items()} == {
-        5: 200_000,
-        6: 250_000,
-        7: 250_000,
+        5: {source: 200_000},
+        6: {source: 250_000},
+        7: {source: 250_000},
     }
     assert reports[6].total["heads"] == 2 * reports[5].total["heads"] == 2 * reports[7].total["heads"]
     for month, report in reports.items():

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-KINDS = ["membership", "ratings", "meetings", "officers"]
+KINDS = ["membership", "ratings", "meetings", "officers", "cadres"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -76,6 +76,13 @@ class Command(BaseCommand):
                 "meetings": summary.meetings,
             }
         )
+        self.stdout.write(
+            _(
+                "%(cadres)d cadres attend branch meetings: %(assignments)d assignments, %(visits)d visits; "
+                "%(notes)d orientation notes, %(discussed)d meetings discussed one."
+            )
+            % summary.duty
+        )
         if summary.reform is not None:
             reform = summary.reform
             self.stdout.write(

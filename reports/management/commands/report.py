@@ -15,11 +15,12 @@ from areas.selectors import resolve_code
 from branches.models import Organization
 from reports import selectors, series
 from reports.columns import Kind
+from reports.duty import cadres_report
 from reports.labels import TITLES
 from reports.serializers import report_data
 from reports.tables import report_table
 
-KINDS = ["membership", "ratings", "meetings", "officers"]
+KINDS = ["membership", "ratings", "meetings", "officers", "cadres"]
 
 
 @dataclass(frozen=True)
@@ -44,15 +45,15 @@ def usage_error(message: str) -> CommandError:
 class Command(BaseCommand):
     @property
     def help(self):
-        return _("Print or save a report: membership, ratings, meetings or officers.")
+        return _("Print or save a report: membership, ratings, meetings, officers or cadres.")
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=KINDS)
         period = parser.add_mutually_exclusive_group()
         period.add_argument("--year", type=int, help=_("The year (default: this year)."))
         period.add_argument("--date", help=_("The date, YYYY-MM-DD (membership report)."))
-        period.add_argument("--month", help=_("The month, YYYY-MM (meetings and officers reports)."))
-        period.add_argument("--quarter", help=_("The quarter, YYYY-Q1 … YYYY-Q4 (meetings report)."))
+        period.add_argument("--month", help=_("The month, YYYY-MM (meetings, officers and cadres reports)."))
+        period.add_argument("--quarter", help=_("The quarter, YYYY-Q1 … YYYY-Q4 (meetings and cadres reports)."))
         parser.add_argument(
             "--area",
             help=_(
@@ -161,7 +162,7 @@ class Command(BaseCommand):
                     raise usage_error(_("The ratings report takes --year."))
                 arguments = {"year": year, "include_drafts": options["drafts"]}
                 return Period(selectors.period_bounds(year=year)[1], selectors.ratings_report, arguments)
-            if kind == "meetings":
+            if kind in ("meetings", "cadres"):
                 if options["month"]:
                     year, month = _parse_month(options["month"])
                     start, end = selectors.period_bounds(year=year, month=month)
@@ -170,7 +171,8 @@ class Command(BaseCommand):
                     start, end = selectors.period_bounds(year=year, quarter=quarter)
                 else:
                     start, end = selectors.period_bounds(year=year)
-                return Period(end, selectors.meetings_report, {"start": start, "end": end})
+                selector = selectors.meetings_report if kind == "meetings" else cadres_report
+                return Period(end, selector, {"start": start, "end": end})
             if options["quarter"] or options["year"]:
                 raise usage_error(_("The officers report takes --month."))
             year, month = _parse_month(options["month"]) if options["month"] else (today.year, today.month)
