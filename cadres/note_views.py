@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.body_limit import accepts_body
-from core.views import paginate, query_without, run_service
+from core.views import paginate, query_without, require_director, run_service
 
 from . import notes, uploads
 from .models import NoteAttachment, OrientationNote
@@ -91,8 +91,7 @@ def note_detail(request, pk: int):
 
 @accepts_body(body_limit, refuse=too_large)
 def note_add(request):
-    if not request.user.can_direct:
-        raise PermissionDenied
+    require_director(request.user)
     form = NoteForm(request.POST or None, request.FILES or None, user=request.user, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         note = run_service(form, lambda: notes.publish_note(user=request.user, **form.service_values()))

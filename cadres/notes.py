@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from areas.models import Area, AreaLevel, path_prefixes
@@ -175,12 +175,17 @@ def _store(note: OrientationNote, files: Sequence, checked: list[uploads.Checked
 
 def notes_for(branch: Branch, month: datetime.date) -> QuerySet[OrientationNote]:
     """The notes a branch is given for the month: its organization's, published by a unit above it (or its own)."""
+    return notes_for_branches([branch], month)
+
+
+def notes_for_branches(branches, month: datetime.date) -> QuerySet[OrientationNote]:
+    """The notes any of ``branches`` is given for the month (a cadre's branches), each note once."""
+    given = Q(pk__in=[])
+    for branch in branches:
+        given |= Q(area__path__in=path_prefixes(branch.area.path), organizations=branch.organization_id)
     return (
-        OrientationNote.objects.filter(
-            month=month_start(month),
-            area__path__in=path_prefixes(branch.area.path),
-            organizations=branch.organization_id,
-        )
+        OrientationNote.objects.filter(given, month=month_start(month))
+        .distinct()
         .select_related("area")
         .prefetch_related("attachments")
         .order_by("area__path", "title")

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 
-from areas.models import path_prefixes
 from branches.models import Branch, MeetingDayRule
 from meetings.models import CadreVisit, Meeting, MeetingKind
 
-from .models import Assignment, Cadre, Frequency, OrientationNote
+from .models import Assignment, Cadre, Frequency
 
 DUTY_FIGURES = ("meetings", "expected", "attended", "missed", "reports_filed", "reports_overdue")
 
@@ -168,26 +167,6 @@ def coming_meetings(*, assignments, today: datetime.date) -> list[ComingMeeting]
         found = coming.get(branch.pk) or ComingMeeting(day=day, branch=branch)
         coming[branch.pk] = ComingMeeting(day=day, branch=branch, cadres=(*found.cadres, assignment.cadre))
     return sorted(coming.values(), key=lambda m: (m.day, m.branch.name))
-
-
-def notes_for_cadre(*, assignments, today: datetime.date):
-    """This month's orientation notes for the assigned branches: published by their commune,
-    district or province, for their organizations."""
-    branches = [assignment.branch for assignment in assignments]
-    if not branches:
-        return OrientationNote.objects.none()
-    paths = {prefix for branch in branches for prefix in path_prefixes(branch.area.path)}
-    return (
-        OrientationNote.objects.filter(
-            month=today.replace(day=1),
-            area__path__in=paths,
-            organizations__in={branch.organization_id for branch in branches},
-        )
-        .distinct()
-        .select_related("area")
-        .prefetch_related("attachments")
-        .order_by("area__path", "title")
-    )
 
 
 # The dashboard lists this many of the meetings to come.

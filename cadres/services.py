@@ -96,5 +96,6 @@ def report_due_on(*, cadre: Cadre | None, branch: Branch, held_on: datetime.date
 
 
 def overdue(visit, today: datetime.date | None = None) -> bool:
+    """A report not filed whose day has passed (``visit``: a visit, or what carries its two dates)."""
     today = today or timezone.localdate()
     return visit.reported_on is None and visit.report_due_on is not None and visit.report_due_on < today

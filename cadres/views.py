@@ -11,21 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.views import paginate, run_service
+from core.views import paginate, require_director, run_service
 from meetings import services as meeting_services
 from meetings.models import CadreVisit
 
-from . import selectors, services
+from . import notes, selectors, services
 from .forms import AssignmentForm, CadreForm, EndAssignmentForm, VisitReportForm
 from .models import Assignment, Cadre
 
 # How far back a cadre's page lists the meetings they may still report on.
 OWED_DAYS = 92
-
-
-def require_director(user) -> None:
-    if not user.can_direct:
-        raise PermissionDenied
 
 
 def _cadre(request, pk: int) -> Cadre:
@@ -160,10 +155,10 @@ def _own_cadre(request) -> Cadre:
 
 def my_duty(request):
     """The logged-in cadre's page: their branches, this month's meetings to come, the month's
-    orientation notes, and the meetings they may still report on (overdue ones first)."""
+    orientation notes, and the meetings they may still report on (newest first, overdue ones marked)."""
     cadre = _own_cadre(request)
     today = timezone.localdate()
-    current = (
+    current = list(
         selectors.assignments_on(day=today)
         .filter(cadre=cadre)
         .select_related("branch__area", "branch__organization")
@@ -171,15 +166,13 @@ def my_duty(request):
     )
     owed = list(selectors.meetings_owed(cadre=cadre, today=today, since=today - datetime.timedelta(days=OWED_DAYS)))
     for meeting in owed:
-        meeting.overdue = (
-            meeting.reported_on is None and meeting.report_due_on is not None and (meeting.report_due_on < today)
-        )
+        meeting.overdue = services.overdue(meeting, today)  # its annotations: the cadre's visit's dates
     context = {
         "cadre": cadre,
         "assignments": current,
         "coming": selectors.coming_meetings(assignments=current, today=today),
         "owed": owed,
-        "notes": selectors.notes_for_cadre(assignments=current, today=today),
+        "notes": notes.notes_for_branches([a.branch for a in current], today),
         "today": today,
         "breadcrumbs": [{"label": _("My duty"), "url": ""}],
     }

@@ -18,6 +18,12 @@ def require_editor(user) -> None:
         raise PermissionDenied
 
 
+def require_director(user) -> None:
+    """Those who assign cadres and publish orientation notes: staff and provincial officers, not cadres."""
+    if not user.can_direct:
+        raise PermissionDenied
+
+
 def require_approver(user) -> None:
     if not user.can_approve:
         raise PermissionDenied
