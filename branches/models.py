@@ -22,6 +22,14 @@ class Organization(models.Model):
     member_word = models.CharField(_("word for a member"), max_length=30, help_text=_("đoàn viên / hội viên"))
     min_age = models.PositiveSmallIntegerField(_("minimum eligible age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum eligible age"), null=True, blank=True)
+    # Who may join, beside the ages: the Women's Union takes women only.
+    eligible_gender = models.CharField(
+        _("eligible gender"),
+        max_length=6,
+        choices=[("male", _("Male")), ("female", _("Female"))],
+        blank=True,
+        help_text=_("Leave blank when both may join."),
+    )
     gathering_threshold = models.DecimalField(
         _("gathering rate threshold (%)"),
         max_digits=5,

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "branches",
     "members",
     "ratings",
+    "fees",
+    "book",
     "cadres",
     "meetings",
     "reports",

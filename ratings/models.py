@@ -178,3 +178,92 @@ class BranchRating(VersionedModel, ScopedModel):
             raise ValidationError(
                 {"grade": _("This grade is not in the rating scheme the organization uses that year.")}
             )
+
+
+class MemberSchemeAssignment(models.Model):
+    """Which scheme an organization's members are rated with, from a year on."""
+
+    organization = models.ForeignKey(
+        "branches.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="member_scheme_assignments",
+    )
+    scheme = models.ForeignKey(RatingScheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="+")
+    from_year = models.PositiveSmallIntegerField(_("from year"), validators=year_validators)
+
+    objects = SchemeAssignmentQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        verbose_name = _("member rating scheme assignment")
+        verbose_name_plural = _("member rating scheme assignments")
+        ordering = ["organization", "-from_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "from_year"],
+                name="member_scheme_assignment_unique_year",
+                violation_error_message=_("This organization already changes scheme in that year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization.code} {self.from_year}: {self.scheme}"
+
+
+class MemberRating(VersionedModel, ScopedModel):
+    """A member's rating for one year (đánh giá, xếp loại đoàn viên / hội viên), like a branch's:
+    draft → submitted → approved, approved ones locked and counted in reports."""
+
+    membership = models.ForeignKey(
+        "members.Membership", verbose_name=_("membership"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    grade = models.ForeignKey(Grade, verbose_name=_("grade"), on_delete=models.PROTECT, related_name="member_ratings")
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=RatingState.choices, default=RatingState.DRAFT)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = AuditHistory(excluded_fields=["version"])
+    scope_path = "membership__branch__area__path"
+
+    class Meta:
+        verbose_name = _("member rating")
+        verbose_name_plural = _("member ratings")
+        ordering = ["-year", "membership"]
+        indexes = [models.Index(fields=["year", "state"], name="member_rating_year_state_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "year"],
+                name="member_rating_one_per_year",
+                violation_error_message=_("This member already has a rating for this year."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=RatingState.APPROVED) | Q(approved_at__isnull=False),
+                name="member_rating_approved_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} {self.year}: {self.grade}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not (self.membership_id and self.grade_id and self.year):
+            return
+        assignment = MemberSchemeAssignment.objects.for_year(self.membership.organization_id, self.year)
+        if assignment is None or assignment.scheme_id != self.grade.scheme_id:
+            raise ValidationError(
+                {"grade": _("This grade is not in the scheme the organization rates its members with that year.")}
+            )
