@@ -21,6 +21,8 @@ urlpatterns = [
     path("notes/", include("cadres.note_urls")),
     path("cadres/", include("cadres.urls")),
     path("ratings/", include("ratings.urls")),
+    path("fees/", include("fees.urls")),
+    path("book/", include("book.urls")),
     path("imports/", include("workbooks.urls")),
     path("", include("reports.urls")),
 ]

@@ -15,6 +15,8 @@ class ImportKind(models.TextChoices):
     TARGETS = "targets", _("Target populations")
     RATINGS = "ratings", _("Branch ratings")
     OFFICERS = "officers", _("Branch officers")
+    FEES = "fees", _("Membership fees")
+    MEMBER_RATINGS = "member_ratings", _("Members' ratings")
 
 
 class BatchState(models.TextChoices):
@@ -49,7 +51,7 @@ class ImportBatch(ScopedModel):
     zlib-compressed JSON (see ``workbooks.storage``).
     """
 
-    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
     state = models.CharField(_("state"), max_length=10, choices=BatchState.choices, default=BatchState.QUEUED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.PROTECT, related_name="+"
