@@ -14,6 +14,7 @@ from areas.models import Area, AreaLevel
 from areas.plan_file import read_split_plan
 from areas.selectors import default_successors, ended_message, holder_now, predecessors
 from areas.split import plan_hamlet_split, split_hamlet
+from core import panels
 from core.navigation import area_breadcrumbs
 from core.views import confirms_preview, require_editor, run_service
 
@@ -71,6 +72,7 @@ def area_detail(request, key: str):
         "predecessors": predecessors(area),
         "ended": ended_message(area, default_successors([area]).get(area.pk)) if area.valid_to else "",
         "current_year": timezone.localdate().year,
+        "book_sections": panels.sections("area", area=area, user=request.user),
     }
     return render(request, "branches/area_detail.html", context)
 
@@ -90,6 +92,7 @@ def branch_detail(request, pk: int):
         "placements": list(selectors.branch_placements(branch)),
         "merged_branches": list(branch.merged_branches.order_by("code")),
         "breadcrumbs": _branch_crumbs(branch, request.user),
+        "book_sections": panels.sections("branch", branch=branch, user=request.user),
     }
     return render(request, "branches/branch_detail.html", context)
 

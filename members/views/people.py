@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import Branch
+from core import panels
 from core.views import require_editor, run_service
 
 from .. import privacy, selectors, services
@@ -29,9 +30,14 @@ def person_detail(request, pk: int):
     person = get_person(request, pk)
     # Personal numbers and Party dates only for those who may change the person (all of this page is in their area).
     show_personal = request.user.can_edit
+    memberships = selectors.person_memberships(person=person, user=request.user)
+    sections = panels.membership_sections(memberships=memberships, user=request.user)
+    for membership in memberships:
+        membership.sections = sections[membership.pk]
     context = {
         "person": person,
-        "memberships": selectors.person_memberships(person=person, user=request.user),
+        "memberships": memberships,
+        "person_sections": panels.sections("person", person=person, user=request.user),
         "changes": selectors.person_changes(person, hidden=() if show_personal else privacy.PERSON_PERSONAL_FIELDS),
         "show_personal": show_personal,
         "breadcrumbs": person_crumbs(person),
