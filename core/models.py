@@ -12,6 +12,7 @@ class DownloadKind(models.TextChoices):
     MEMBERS = "members", _("List of members")
     IMPORT_OUTCOME = "import_outcome", _("Outcome of an import")
     ROLL = "roll", _("Roll of a branch")
+    BRANCH_BOOK = "branch_book", _("Branch book")
 
 
 class DownloadLog(ScopedModel):

@@ -4,6 +4,13 @@ Every .xlsx that is a document (a report, a branch's meeting log or roll) is dra
 pieces from a ``core.documents.Letterhead``, so that they all look alike.
 """
 
+import datetime
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -19,6 +26,15 @@ HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=T
 LEFT_LAST = 3  # the issuing body and the preparer take the first three columns
 TITLE_ROW = 6  # the title, then the subtitle; the table starts two rows below
 TABLE_TOP = TITLE_ROW + 3
+DATE_FORMAT = "DD/MM/YYYY"
+TOP_LEFT = Alignment(vertical="top", wrap_text=True)
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    width: int
+    number_format: str = "General"
 
 
 def safe_text(value) -> str:
@@ -98,3 +114,58 @@ def setup_page(sheet, *, width: int, header_rows: tuple[int, int], last_row: int
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+
+
+def write_table_sheet(
+    sheet,
+    *,
+    letterhead: Letterhead,
+    title: str,
+    subtitle: str,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence],
+    note: str = "",
+) -> None:
+    """One document on a sheet: the header, the table (a row per item), an optional note, the signature."""
+    sheet.title = sheet_title(title)
+    width = len(columns)
+    top = write_header(sheet, letterhead, width=width, title=title, subtitle=subtitle)
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=top, column=index, value=safe_text(column.label))
+        cell.font, cell.alignment, cell.border = font(11, bold=True), HEADER_ALIGNMENT, BORDER
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.row_dimensions[top].height = 32
+    body_font = font(11)
+    row = top
+    for row, values in enumerate(rows, start=top + 1):
+        for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+            cell = sheet.cell(row=row, column=index, value=cell_value(value))
+            cell.number_format = DATE_FORMAT if isinstance(value, datetime.date) else column.number_format
+            cell.font, cell.border, cell.alignment = body_font, BORDER, TOP_LEFT
+    if note:
+        row += 1
+        put(sheet, row, 1, width, note, font(11, italic=True), horizontal="left")
+    last_row = write_signature(sheet, letterhead, row=row + 2, width=width)
+    setup_page(sheet, width=width, header_rows=(top, top), last_row=last_row)
+
+
+def document_workbook(**document) -> bytes:
+    """A workbook of one document sheet (``write_table_sheet``'s keywords)."""
+    workbook = Workbook()
+    write_table_sheet(workbook.active, **document)
+    return workbook_bytes(workbook)
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def cell_value(value):
+    """Numbers stay numbers (a percentage as a float), text cannot start a formula, no value stays empty."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        return safe_text(value) or None
+    return value

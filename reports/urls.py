@@ -7,9 +7,12 @@ the structure after the first: 82@2025); ?format=xlsx|csv downloads it.
 
 from django.urls import include, path
 
-from . import views
+from . import book_views, views
 
-report_patterns = [path("", views.index, name="index")]
+report_patterns = [
+    path("", views.index, name="index"),
+    path("branch-book/<int:pk>/", book_views.branch_book, name="branch_book"),
+]
 for kind in ("membership", "ratings", "meetings", "officers", "cadres"):
     report_patterns += [
         path(f"{kind}/", views.report_page, {"kind": kind}, name=kind),

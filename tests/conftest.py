@@ -18,9 +18,10 @@ def tree(db):
 
 def _reference_models():
     from branches.models import Organization
-    from ratings.models import Grade, RatingScheme, SchemeAssignment
+    from fees.models import FeeCategory
+    from ratings.models import Grade, MemberSchemeAssignment, RatingScheme, SchemeAssignment
 
-    return [Organization, RatingScheme, Grade, SchemeAssignment]
+    return [Organization, RatingScheme, Grade, SchemeAssignment, MemberSchemeAssignment, FeeCategory]
 
 
 _reference_rows: list[str] = []
