@@ -42,7 +42,7 @@ from meetings.models import CadreVisit, Meeting
 from members.models import Membership, MembershipPeriod, Person, TargetPopulation
 from ratings.models import BranchRating, Grade, SchemeAssignment
 
-from . import duty, duty_allowances, duty_notes, vocab
+from . import book_cards_awards, book_letters, duty, duty_allowances, duty_notes, fees, member_ratings, vocab
 from .activity import Activity
 from .people import PeopleSimulator, ensure_variety, rand_date
 
@@ -128,6 +128,7 @@ class Summary:
     accounts: list[DemoAccount]
     reform: ReformSummary | None  # None when the demo's today is before the reform
     duty: dict  # cadres, assignments and their visits (demo.duty)
+    fees: dict | None = None  # fee categories with rates, members' categories, payments (demo.fees)
 
 
 def demo_data_exists() -> bool:
@@ -544,12 +545,20 @@ class DemoBuilder:
             **duty_notes.fill(user=self.user, today=self.today, seed=self.seed),
             **duty.fill(user=self.user, today=self.today, seed=self.seed),
         }
+        # Ageing out and letters of introduction, through the services (before the cards, which see them).
+        book = book_letters.fill(user=self.user, today=self.today, seed=self.seed)
+        # The member book: cards and their reissues, awards and discipline, on the history as written.
+        book_cards_awards.fill(user=self.user, today=self.today, seed=self.seed)
+        # Members' ratings: last year's approved, this year's begun in some branches.
+        member_ratings.fill(user=self.user, approver=approver, today=self.today, seed=self.seed)
+        # Fees: categories and rates, members' categories, fifteen months of payments on the history as written.
+        fee_figures = fees.fill(user=self.user, today=self.today, seed=self.seed)
 
         return Summary(
             hamlets=len(world.hamlets),
             branches=len(world.branches),
-            people=len(people),
-            memberships=len(memberships),
+            people=len(people) + book["people"],
+            memberships=len(memberships) + book["memberships"],
             periods=len(periods),
             officers=len(officers),
             targets=len(targets),
@@ -559,6 +568,7 @@ class DemoBuilder:
             accounts=accounts,
             reform=reform,
             duty=duty_figures,
+            fees=fee_figures,
         )
 
 

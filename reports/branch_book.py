@@ -22,7 +22,8 @@ from fees.dues import month_dues
 from meetings.exports import branch_place
 from meetings.selectors import branch_meetings
 from members.models import EndReason, Membership, MembershipPeriod
-from ratings.models import BranchRating, MemberRating
+from ratings.member_selectors import rating_roll
+from ratings.models import BranchRating, MemberRating, RatingState
 
 MONTHS = range(1, 13)
 
@@ -175,15 +176,20 @@ def rating_table(branch: Branch, year: int) -> tuple[list[Column], list[list]]:
 
 
 def member_ratings_table(branch: Branch, year: int) -> tuple[list[Column], list[list]]:
-    first, last = _year(year)
-    in_branch = MembershipPeriod.objects.filter(branch=branch, valid_from__lte=last).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=first)
+    """The members the branch rates for the year (``rating_roll``), each with their rating if any."""
+    rating = MemberRating.objects.filter(membership=OuterRef("membership"), year=year)
+    members = (
+        rating_roll(year)
+        .filter(branch=branch)
+        .annotate(
+            grade_label=Subquery(rating.values("grade__label")[:1]),
+            rating_state=Subquery(rating.values("state")[:1]),
+            rating_note=Subquery(rating.values("note")[:1]),
+        )
+        .select_related("person")
+        .order_by("person__sort_key", "person_id")
     )
-    ratings = (
-        MemberRating.objects.filter(year=year, membership__in=in_branch.values("membership"))
-        .select_related("membership__person", "grade")
-        .order_by("membership__person__sort_key", "membership_id")
-    )
+    states = dict(RatingState.choices)
     columns = [
         Column(gettext("No."), 6),
         Column(gettext("Full name"), 26),
@@ -192,8 +198,14 @@ def member_ratings_table(branch: Branch, year: int) -> tuple[list[Column], list[
         Column(gettext("Note"), 30),
     ]
     rows = [
-        [number, rating.membership.person.full_name, rating.grade.label, rating.get_state_display(), rating.note]
-        for number, rating in enumerate(ratings, start=1)
+        [
+            number,
+            period.person.full_name,
+            period.grade_label or "",
+            str(states.get(period.rating_state, gettext("Not yet rated"))),
+            period.rating_note or "",
+        ]
+        for number, period in enumerate(members, start=1)
     ]
     return columns, rows
 
@@ -202,9 +214,7 @@ def fees_table(branch: Branch, year: int) -> tuple[list[Column], list[list]]:
     """A line per member who owed in the branch: each month's payment (blank: not owed), what was due and paid."""
     owed = month_dues(year=year, months=list(MONTHS), branch_ids=[branch.pk])
     people = dict(
-        Membership.objects.filter(pk__in={row["membership_id"] for row in owed}).values_list(
-            "pk", "person__full_name"
-        )
+        Membership.objects.filter(pk__in={row["membership_id"] for row in owed}).values_list("pk", "person__full_name")
     )
     lines: dict[int, dict] = {}
     for row in owed:

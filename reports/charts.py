@@ -48,10 +48,19 @@ def ratings_chart(report: Report) -> dict:
     (Shares of the rated ones alone would draw a full bar for a commune with 1 of 24
     branches rated.)
     """
+    return _grade_shares(report, "branches")
+
+
+def member_ratings_chart(report: Report) -> dict:
+    """Each row's bar is its members to rate: a part per grade, and the part not rated yet."""
+    return _grade_shares(report, "to_rate")
+
+
+def _grade_shares(report: Report, to_rate: str) -> dict:
     datasets = [
         {
             "label": grade["label"],
-            "data": [_number(percent(row["grades"][grade["code"]]["count"], row["branches"])) for row in report.rows],
+            "data": [_number(percent(row["grades"][grade["code"]]["count"], row[to_rate])) for row in report.rows],
             "role": f"grade-{index}",
         }
         for index, grade in enumerate(report.extra["grades"])
@@ -59,7 +68,7 @@ def ratings_chart(report: Report) -> dict:
     datasets.append(
         {
             "label": _("Not rated yet"),
-            "data": [_number(percent(row["not_rated"], row["branches"])) for row in report.rows],
+            "data": [_number(percent(row["not_rated"], row[to_rate])) for row in report.rows],
             "role": "unrated",
         }
     )
@@ -137,12 +146,40 @@ def cadres_chart(report: Report) -> dict:
     return {"labels": _labels(report), "datasets": datasets, "stacked": False, "unit": "count", "integer": True}
 
 
+def awards_chart(report: Report) -> dict:
+    datasets = [
+        {"label": _("Awards"), "data": [row["awards_total"] for row in report.rows], "role": "primary"},
+        {"label": _("Discipline"), "data": [row["disciplines_total"] for row in report.rows], "role": "threshold"},
+    ]
+    return {"labels": _labels(report), "datasets": datasets, "stacked": False, "unit": "count", "integer": True}
+
+
+def fees_chart(report: Report) -> dict:
+    """Each row's amount due beside what was collected (đồng), and the collection rate on a right-hand axis."""
+    datasets = [
+        {"label": _("Amount due (đồng)"), "data": [row["due"] for row in report.rows], "role": "secondary"},
+        {"label": _("Collected (đồng)"), "data": [row["collected"] for row in report.rows], "role": "primary"},
+        {
+            "label": _("Collection rate"),
+            "data": [_number(row["collection_rate"]) for row in report.rows],
+            "type": "line",
+            "role": "threshold",
+            "axis": "percent",
+            "order": -1,
+        },
+    ]
+    return {"labels": _labels(report), "datasets": datasets, "stacked": False, "unit": "money"}
+
+
 CHARTS = {
     "membership": membership_chart,
     "ratings": ratings_chart,
+    "member_ratings": member_ratings_chart,
     "meetings": meetings_chart,
     "officers": officers_chart,
     "cadres": cadres_chart,
+    "awards": awards_chart,
+    "fees": fees_chart,
 }
 
 

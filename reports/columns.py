@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from book.models import DISCIPLINE_FORMS, AwardForm
 from members.models import EndReason
 
 from .selectors import Report
@@ -53,7 +54,15 @@ def membership_columns(report: Report) -> list[Column]:
 
 
 def ratings_columns(report: Report) -> list[Column]:
-    columns = [Column("branches", _("Branches to rate")), Column("rated", _("Rated"))]
+    return _grade_columns(report, Column("branches", _("Branches to rate")))
+
+
+def member_ratings_columns(report: Report) -> list[Column]:
+    return _grade_columns(report, Column("to_rate", _("Members to rate")))
+
+
+def _grade_columns(report: Report, to_rate: Column) -> list[Column]:
+    columns = [to_rate, Column("rated", _("Rated"))]
     for grade in report.extra["grades"]:
         columns += [
             Column(f"grades.{grade['code']}.count", _("Count"), group=grade["label"]),
@@ -111,12 +120,45 @@ def cadres_columns(report: Report) -> list[Column]:
     ]
 
 
+def awards_columns(report: Report) -> list[Column]:
+    awards, disciplines = _("Awards"), _("Discipline")
+    return [
+        *(
+            Column(f"awards.{form.value}", form.label, group=awards)
+            for form in AwardForm
+            if form not in DISCIPLINE_FORMS
+        ),
+        Column("awards_total", _("Total"), group=awards),
+        *(Column(f"disciplines.{form.value}", form.label, group=disciplines) for form in DISCIPLINE_FORMS),
+        Column("disciplines_total", _("Total"), group=disciplines),
+        Column("awarded", _("People awarded")),
+        Column("disciplined", _("People disciplined")),
+    ]
+
+
+def fees_columns(report: Report) -> list[Column]:
+    members = _("Members")
+    return [
+        Column("owed", _("Owed fees"), group=members),
+        Column("paid_all", _("Paid all"), group=members),
+        Column("paid_part", _("Paid in part"), group=members),
+        Column("paid_none", _("Paid nothing"), group=members),
+        Column("due", _("Amount due (đồng)"), Kind.MONEY),
+        Column("collected", _("Collected (đồng)"), Kind.MONEY),
+        Column("collection_rate", _("Collection rate"), Kind.PERCENT),
+        Column("sent_up", _("To send up (đồng)"), Kind.MONEY),
+    ]
+
+
 COLUMNS = {
     "membership": membership_columns,
     "ratings": ratings_columns,
+    "member_ratings": member_ratings_columns,
     "meetings": meetings_columns,
     "officers": officers_columns,
     "cadres": cadres_columns,
+    "awards": awards_columns,
+    "fees": fees_columns,
 }
 
 

@@ -55,7 +55,7 @@ def download_name(report: Report, extension: str) -> str:
     period = report.period
     if report.kind == "membership":
         stamp = period["date"].isoformat()
-    elif report.kind == "ratings":
+    elif report.kind in ("ratings", "member_ratings"):
         stamp = str(period["year"])
     elif report.kind == "officers":
         stamp = f"{period['year']}-{period['month']:02d}"

@@ -19,9 +19,13 @@ from areas.models import Area, AreaLevel, Structure
 from areas.selectors import resolve_code
 from branches.models import Branch, Organization
 from core.forms import DateField, StyledFormMixin
+from ratings.member_selectors import latest_approved_year
 
 from . import selectors, series
+from .awards import awards_report
 from .duty import cadres_report
+from .fees import fees_report
+from .member_ratings import member_ratings_report
 from .selectors import Report
 
 MONTH_CHOICES = [(month, f"{month:02d}") for month in range(1, 13)]
@@ -233,6 +237,27 @@ class RatingsReportForm(ReportForm):
         )
 
 
+class MemberRatingsReportForm(RatingsReportForm):
+    """7.6: a year, approved ratings only unless asked for the others; no series of years."""
+
+    kind = "member_ratings"
+    series = None
+
+    def defaults(self, data) -> dict:
+        if data.get("year") or self.area is None:
+            return {}
+        return {"year": latest_approved_year(self.area) or self.today.year}
+
+    def report(self) -> Report:
+        data = self.cleaned_data
+        return member_ratings_report(
+            year=data["year"],
+            organization=data["organization"],
+            include_drafts=data["include_drafts"],
+            **self.units_arguments(),
+        )
+
+
 class MeetingsReportForm(ReportForm):
     kind = "meetings"
     period = forms.ChoiceField(label=_("Period"), choices=PeriodKind.CHOICES, required=False)
@@ -315,7 +340,48 @@ class CadresReportForm(MeetingsReportForm):
         )
 
 
+class AwardsReportForm(ReportForm):
+    kind = "awards"
+    year = YearField(required=False)
+
+    field_order = ["year", "organization"]
+
+    def defaults(self, data) -> dict:
+        return {"year": self.today.year}
+
+    def clean_year(self) -> int:
+        return self.cleaned_data.get("year") or self.today.year
+
+    def reference_day(self, cleaned: dict) -> datetime.date:
+        return selectors.period_bounds(year=cleaned["year"])[1]
+
+    def report(self) -> Report:
+        data = self.cleaned_data
+        return awards_report(year=data["year"], organization=data["organization"], **self.units_arguments())
+
+
+class FeesReportForm(CadresReportForm):
+    """A month, a quarter or a year of fees; by default the quarter under way (what is owed now)."""
+
+    kind = "fees"
+
+    def report(self) -> Report:
+        data = self.cleaned_data
+        return fees_report(
+            start=data["start"], end=data["end"], organization=data["organization"], **self.units_arguments()
+        )
+
+
 FORMS = {
     form.kind: form
-    for form in (MembershipReportForm, RatingsReportForm, MeetingsReportForm, OfficersReportForm, CadresReportForm)
+    for form in (
+        MembershipReportForm,
+        RatingsReportForm,
+        MemberRatingsReportForm,
+        MeetingsReportForm,
+        OfficersReportForm,
+        CadresReportForm,
+        AwardsReportForm,
+        FeesReportForm,
+    )
 }

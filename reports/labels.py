@@ -14,6 +14,9 @@ TITLES = {
     "meetings": _("Branch meetings"),
     "officers": _("Branch officers and allowances"),
     "cadres": _("Cadres attending branch meetings"),
+    "member_ratings": _("Members' ratings"),
+    "awards": _("Awards and discipline"),
+    "fees": _("Membership fees"),
 }
 
 DESCRIPTIONS = {
@@ -22,6 +25,10 @@ DESCRIPTIONS = {
         "joinings, endings and Party introductions during the year."
     ),
     "ratings": _("Branches to rate, rated branches and the share of each grade in a year."),
+    "member_ratings": _(
+        "Members to rate, rated members and the share of each grade in a year, each member counted in the branch "
+        "they were in at the end of the year or when they left."
+    ),
     "meetings": _(
         "Meetings held, branches that met every month, attendance and cadre visits in a month, "
         "a quarter or a year; the branches without a meeting."
@@ -30,6 +37,14 @@ DESCRIPTIONS = {
     "cadres": _(
         "The cadres assigned to the branches, the visits their assignments ask for, those made, "
         "the reports filed and overdue in a month, a quarter or a year; the branches without a cadre."
+    ),
+    "awards": _(
+        "Awards and disciplinary measures decided in a year, by form, and the people awarded and disciplined, "
+        "counted in the branch each person belonged to on the date of the decision."
+    ),
+    "fees": _(
+        "Members who owed fees, who paid them all, in part or not at all, the amount due, collected and to send "
+        "up, and the collection rate, in a month, a quarter or a year."
     ),
 }
 
@@ -58,7 +73,7 @@ def period_label(report: Report) -> str:
         return label
     if report.kind == "membership":
         return gettext("As of %(date)s") % {"date": short_date(period["date"])}
-    if report.kind == "ratings":
+    if report.kind in ("ratings", "member_ratings"):
         label = gettext("Year %(year)s") % {"year": period["year"]}
         if period.get("include_drafts"):
             label = gettext("%(period)s, including ratings not yet approved") % {"period": label}

@@ -13,7 +13,7 @@ report_patterns = [
     path("", views.index, name="index"),
     path("branch-book/<int:pk>/", book_views.branch_book, name="branch_book"),
 ]
-for kind in ("membership", "ratings", "meetings", "officers", "cadres"):
+for kind in ("membership", "ratings", "meetings", "officers", "cadres", "awards", "fees", "member_ratings"):
     report_patterns += [
         path(f"{kind}/", views.report_page, {"kind": kind}, name=kind),
         path(f"{kind}/<str:key>/", views.report_page, {"kind": kind}, name=kind),

@@ -418,6 +418,114 @@ OFFICER_COLUMNS = [
     ),
 ]
 
+
+def _month(cell) -> int:
+    value = values.whole_number(cell)
+    if not 1 <= value <= 12:
+        raise values.CellError(_("A month is a number from 1 to 12."))
+    return value
+
+
+FEE_COLUMNS = [
+    BRANCH_CODE,
+    CCCD,
+    FULL_NAME,
+    Column(
+        "birth",
+        "Ngày sinh",
+        values.date_or_year,
+        _("A date dd/mm/yyyy, or only the year of birth: with the name, it finds a member without a CCCD number."),
+        ("Ngày tháng năm sinh", "Ngày, tháng, năm sinh", "Sinh ngày", "Năm sinh"),
+        type="birth",
+        width=13,
+        example=datetime.date(1995, 7, 14),
+    ),
+    Column("year", "Năm", values.year, _("The year of the month paid for."), ("Năm nộp",), True, "year", (), 8, 2025),
+    Column(
+        "month",
+        "Tháng",
+        _month,
+        _("The month paid for, from 1 to 12."),
+        ("Tháng nộp", "Tháng đóng"),
+        required=True,
+        type="number",
+        width=8,
+        example=3,
+    ),
+    Column(
+        "amount",
+        "Số tiền",
+        values.whole_number,
+        _("The amount paid for the month, in whole đồng (2000 or 2.000), at most the month's due."),
+        ("Số tiền nộp", "Số tiền đồng", "Đoàn phí", "Hội phí", "Tiền đoàn phí", "Tiền hội phí", "Thành tiền"),
+        required=True,
+        type="number",
+        width=12,
+        example=2000,
+    ),
+    Column(
+        "paid_on",
+        "Ngày nộp",
+        values.date_from_start,
+        _("The day the member paid (dd/mm/yyyy), not later than today."),
+        ("Ngày đóng", "Ngày thu", "Nộp ngày"),
+        required=True,
+        type="date",
+        width=13,
+        example=datetime.date(2025, 3, 10),
+    ),
+    Column(
+        "collected_by",
+        "Người thu",
+        _text(100),
+        _("Who collected the fee; optional."),
+        ("Người nhận", "Người thu tiền", "Người thu phí"),
+        width=22,
+        example="Nguyễn Thị Mai",
+    ),
+]
+
+# The member scheme's grades (ratings.migrations.0002); other schemes are matched on their own codes and labels.
+MEMBER_GRADE_LABELS = (
+    "Hoàn thành xuất sắc nhiệm vụ",
+    "Hoàn thành tốt nhiệm vụ",
+    "Hoàn thành nhiệm vụ",
+    "Không hoàn thành nhiệm vụ",
+)
+MEMBER_RATING_COLUMNS = [
+    BRANCH_CODE,
+    CCCD,
+    FULL_NAME,
+    Column(
+        "birth",
+        "Ngày sinh",
+        values.date_or_year,
+        _("A date dd/mm/yyyy, or only the year of birth: with the name, it finds a member without a CCCD number."),
+        ("Ngày tháng năm sinh", "Ngày, tháng, năm sinh", "Sinh ngày", "Năm sinh"),
+        type="birth",
+        width=13,
+        example=datetime.date(1995, 7, 14),
+    ),
+    Column(
+        "year", "Năm", values.year, _("The year rated."), ("Năm xếp loại", "Năm đánh giá"), True, "year", (), 8, 2025
+    ),
+    Column(
+        "grade",
+        "Xếp loại",
+        _as_code,
+        _(
+            "The grade, as the organization's scheme for members names it that year: Hoàn thành xuất sắc nhiệm vụ, "
+            "Hoàn thành tốt nhiệm vụ, Hoàn thành nhiệm vụ, Không hoàn thành nhiệm vụ."
+        ),
+        ("Kết quả xếp loại", "Xếp loại đoàn viên", "Xếp loại hội viên", "Mức xếp loại", "Kết quả đánh giá"),
+        required=True,
+        labels=MEMBER_GRADE_LABELS,
+        width=28,
+        example="Hoàn thành tốt nhiệm vụ",
+    ),
+    Column("note", "Ghi chú", _text(255), _("Free text."), ("Ghi chu",), width=24),
+]
+
 COLUMNS: dict[str, list[Column]] = {
     ImportKind.AREAS: AREA_COLUMNS,
     ImportKind.BRANCHES: BRANCH_COLUMNS,
@@ -425,6 +533,8 @@ COLUMNS: dict[str, list[Column]] = {
     ImportKind.TARGETS: TARGET_COLUMNS,
     ImportKind.RATINGS: RATING_COLUMNS,
     ImportKind.OFFICERS: OFFICER_COLUMNS,
+    ImportKind.MEMBER_RATINGS: MEMBER_RATING_COLUMNS,
+    ImportKind.FEES: FEE_COLUMNS,
 }
 
 # The sheet titles of the templates (SPEC section 6).
@@ -435,4 +545,6 @@ TITLES = {
     ImportKind.TARGETS: "Đối tượng cần tập hợp",
     ImportKind.RATINGS: "Xếp loại chi",
     ImportKind.OFFICERS: "Cán bộ chi",
+    ImportKind.MEMBER_RATINGS: "Xếp loại đoàn viên, hội viên",
+    ImportKind.FEES: "Thu đoàn phí, hội phí",
 }

@@ -18,13 +18,14 @@ from core.models import DownloadKind
 
 from . import selectors, services, templates, undo
 from .forms import ExportForm, UploadForm
+from .kinds.fees import payments_for_export
 from .models import BatchState, ImportKind
 from .personal import PERSONAL_KINDS
 from .plan import Outcome
 from .readers import max_upload_size
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORT_KINDS = (ImportKind.BRANCHES, ImportKind.MEMBERS)
+EXPORT_KINDS = (ImportKind.BRANCHES, ImportKind.MEMBERS, ImportKind.FEES)
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -229,10 +230,8 @@ def export(request, kind):
     if kind == ImportKind.BRANCHES:  # branches only: no personal data, no log
         rows = selectors.branches_for_export(request.user, organization=organization, area_path=area_path)
         return xlsx_response(templates.write_workbook(kind, rows), file_name)
-    members = selectors.members_for_export(
-        request.user, organization=organization, area_path=area_path, branch=data["branch"]
-    )
-    rows = Counted(members)
+    export_rows = payments_for_export if kind == ImportKind.FEES else selectors.members_for_export
+    rows = Counted(export_rows(request.user, organization=organization, area_path=area_path, branch=data["branch"]))
     content = templates.write_workbook(kind, rows)
     log_download(request=request, kind=DownloadKind.MEMBERS, file_name=file_name, rows=rows.count, area=data["area"])
     return xlsx_response(content, file_name)

@@ -122,8 +122,12 @@ def person_edit(request, pk: int):
 def membership_add(request, pk: int):
     person = get_person(request, pk)
     require_editor(request.user)
-    form = AddMembershipForm(request.POST or None)
-    form.set_branches(request.user)
+    # Filled in from the address (?organization=&branch=&joined_on=): the ageing-out page links here so.
+    prefill = {name: request.GET[name][:30] for name in ("branch", "joined_on") if request.GET.get(name)}
+    form = AddMembershipForm(request.POST or None, initial=prefill)
+    organization = request.GET.get("organization", "")
+    only = {"organization": organization} if organization.isdigit() and len(organization) < 10 else {}
+    form.set_branches(request.user, **only)
     if request.method == "POST" and form.is_valid():
         fields = form.cleaned_data
         membership = run_service(

@@ -43,8 +43,10 @@
         backgroundColor: line ? colour : colour + "cc",
         borderColor: colour,
         borderWidth: line ? 2 : 1,
-        borderDash: line ? [6, 4] : undefined,
-        pointRadius: line ? 0 : undefined,
+        borderDash: line && dataset.axis !== "percent" ? [6, 4] : undefined,
+        pointRadius: line ? (dataset.axis === "percent" ? 4 : 0) : undefined,
+        // A rate beside amounts (the fees' collection rate) reads on a right-hand axis.
+        yAxisID: dataset.axis === "percent" ? "percent" : "y",
         fill: false
       };
     });
@@ -58,10 +60,20 @@
         ticks: { precision: spec.integer ? 0 : undefined, callback: function (value) { return format(value); } }
       }
     };
+    var formatPercent = formatter("percent");
+    if (spec.datasets.some(function (dataset) { return dataset.axis === "percent"; })) {
+      scales.percent = {
+        position: "right",
+        beginAtZero: true,
+        suggestedMax: 100,
+        grid: { drawOnChartArea: false },
+        ticks: { callback: function (value) { return formatPercent(value); } }
+      };
+    }
     new Chart(canvas, {
       type: "bar",
       data: { labels: spec.labels, datasets: datasets },
-      options: options(scales, function () { return format; })
+      options: options(scales, function (dataset) { return dataset.yAxisID === "percent" ? formatPercent : format; })
     });
   }
 

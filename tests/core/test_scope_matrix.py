@@ -27,6 +27,7 @@ from django.utils.http import urlencode
 
 from accounts.models import Role
 from areas.models import Area
+from book.models import Award, AwardForm, DecisionLevel, MemberCard, TransferLetter
 from branches import terms
 from branches.models import Branch, BranchTerm, Officer
 from cadres import notes
@@ -64,6 +65,8 @@ class Side:
     term: BranchTerm
     note: OrientationNote
     attachment: NoteAttachment
+    award: Award
+    letter: TransferLetter
 
     @property
     def markers(self) -> list[str]:
@@ -114,6 +117,25 @@ def build_side(commune: Area, hamlet: Area, word: str, cccd: str) -> Side:
         ),
         note=note,
         attachment=note.attachments.get(),
+        award=Award.objects.create(
+            person=person,
+            organization=branch.organization,
+            form=AwardForm.CERTIFICATE,
+            decided_on=datetime.date(2024, 3, 26),
+            level=DecisionLevel.COMMUNE,
+            branch=branch,
+        ),
+        letter=TransferLetter.objects.create(
+            number=f"1/2024/GGT-ĐTN-{commune.code}",
+            year=2024,
+            sequence=1,
+            issuing_area=commune,
+            organization=branch.organization,
+            person=person,
+            from_branch=branch,
+            to_description="Đoàn phường Bến Nghé",
+            issued_on=datetime.date(2024, 3, 1),
+        ),
     )
 
 
@@ -246,22 +268,48 @@ OBJECT_PAGES = [
     Page("branches:congresses", _key("commune")),
     Page("branches:congresses", _key("commune"), query=lambda side: XLSX, label="branches:congresses-xlsx"),
     Page("ratings:commune_grid", lambda side: [side.commune.key, 2024]),
+    Page("ratings:member_grid", lambda side: [side.branch.pk, 2024]),
+    Page("ratings:member_overview", lambda side: [], query=_area_query),
+    # fees
+    Page("fees:grid", lambda side: [side.branch.pk, 2024]),
+    Page("fees:grid", lambda side: [side.branch.pk, 2024], query=lambda side: {"print": "1"}, label="fees:grid-print"),
+    Page("fees:category", _pk("membership"), editors_only=True),
+    # the member book: cards, awards, ageing out, letters
+    Page("book:card_issue", _pk("membership"), editors_only=True),
+    Page("book:cards_missing", _key("commune")),
+    Page("book:cards_missing", _key("commune"), query=lambda side: XLSX, label="book:cards_missing-xlsx"),
+    Page("book:award_add", _pk("person"), editors_only=True),
+    Page("book:award_edit", _pk("award"), editors_only=True),
+    Page("book:award_delete", _pk("award"), editors_only=True),
+    Page("book:ageing", lambda side: [side.commune.key, 2024]),
+    Page("book:ageing_ended", lambda side: [side.commune.key, 2024]),
+    Page("book:letter_issue", _pk("membership"), editors_only=True),
+    Page("book:letter", _pk("letter")),
+    Page("book:letter_docx", _pk("letter")),
+    Page("book:letter_book", lambda side: [side.commune.key, 2024]),
+    Page(
+        "book:letter_book",
+        lambda side: [side.commune.key, 2024],
+        query=lambda side: XLSX,
+        label="book:letter_book-xlsx",
+    ),
     # reports: by key (drill-down), by ?area= (the filter), and their downloads
     *(
         Page(f"reports:{kind}", _key("commune"))
-        for kind in ("membership", "ratings", "meetings", "officers", "cadres")
+        for kind in ("membership", "ratings", "meetings", "officers", "cadres", "awards", "fees", "member_ratings")
     ),
     *(
         Page(
             f"reports:{kind}", _key("commune"), query=lambda side, f=fmt: {"format": f}, label=f"reports:{kind}-{fmt}"
         )
-        for kind in ("membership", "ratings", "meetings", "officers")
+        for kind in ("membership", "ratings", "meetings", "officers", "awards", "fees", "member_ratings")
         for fmt in ("csv", "xlsx")
     ),
     *(
         Page(f"reports:{kind}", lambda side: [], query=_area_query, label=f"reports:{kind}-by-filter")
-        for kind in ("membership", "ratings", "meetings", "officers")
+        for kind in ("membership", "ratings", "meetings", "officers", "awards", "fees", "member_ratings")
     ),
+    Page("reports:branch_book", _pk("branch"), query=lambda side: {"year": 2024}),
     Page("reports:index", lambda side: [], query=_area_query),
     Page("home", lambda side: [], query=_area_query),
     # imports and exports
@@ -278,7 +326,7 @@ OBJECT_PAGES = [
             query=lambda side: {"area": side.commune.code},
             label=f"workbooks:export-{kind}",
         )
-        for kind in ("members", "branches")
+        for kind in ("members", "branches", "fees")
     ),
 ]
 
@@ -301,6 +349,9 @@ def fingerprint() -> dict:
         BranchRating: ("grade_id", "state", "version"),
         TargetPopulation: ("count",),
         ImportBatch: ("state", "imported_at"),
+        Award: ("form", "decided_on"),
+        TransferLetter: ("received_on", "received_branch_id"),
+        MemberCard: ("number",),
     }
     return {model.__name__: sorted(model.objects.values_list("pk", *fields)) for model, fields in tables.items()}
 
@@ -452,7 +503,7 @@ def test_rating_grid_lists_only_own_communes(client, world):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("kind", ["membership", "ratings", "meetings", "officers"])
+@pytest.mark.parametrize("kind", ["membership", "ratings", "meetings", "officers", "awards", "fees", "member_ratings"])
 def test_reports_of_ones_own_area_show_only_its_units(client, world, role, kind):
     client.force_login(world.viewer(role))
     response = client.get(reverse(f"reports:{kind}"), {"year": 2024, "month": 3, "period": "month"})
@@ -526,6 +577,9 @@ COVERED_ELSEWHERE = {
     "cadres:list": "test_cadre_list_shows_only_own_side",
     "notes:list": "test_note_list_shows_only_own_side",
     "notes:add": "test_note_list_shows_only_own_side",
+    # A letter is reached from elsewhere only by its exact number: tests/book/test_letters.py.
+    "book:letter_receive": "test_another_district_or_commune_sees_none_of_the_pages",
+    "book:letter_from_outside": "test_another_district_or_commune_sees_none_of_the_pages",
     # A cadre's own page and reports: tests/cadres/test_duty_pages.py.
     "cadres:add": "test_a_cadre_account_only_reads_the_cadre_pages",
     "cadres:mine": "test_a_user_without_a_cadre_has_no_duty_page",
@@ -543,7 +597,19 @@ COVERED_ELSEWHERE = {
         "test_only_administrators_reach_the_reform_pages",
     ),
 }
-APP_NAMESPACES = {"members", "meetings", "branches", "ratings", "reports", "workbooks", "areas", "cadres", "notes"}
+APP_NAMESPACES = {
+    "members",
+    "meetings",
+    "branches",
+    "ratings",
+    "reports",
+    "workbooks",
+    "areas",
+    "cadres",
+    "notes",
+    "fees",
+    "book",
+}
 
 
 def page_names() -> set[str]:

@@ -49,7 +49,8 @@ def book_world(tree):
     other = factories.branch(tree.hamlet_a2, name="Chi đoàn Tân Thạnh")
     people = {}
 
-    def member(name, where=branch, joined=D(2020, 1, 1), **fields):
+    def member(name, where=branch, joined=None, **fields):
+        joined = joined or D(2020, 1, 1)
         membership = factories.membership(where, person=factories.person(name), joined_on=joined, **fields)
         people[name] = membership
         return membership
@@ -195,9 +196,13 @@ def test_officers_meetings_ratings_and_awards_are_those_of_the_year(client, book
     meetings = table(workbook[_("Meetings and attendance")])
     assert [(row[1].date(), row[4], row[5]) for row in meetings] == [(D(2024, 3, 10), 3, 4), (D(2024, 11, 10), 2, 3)]
     assert [row[1] for row in table(workbook[_("Branch rating")])] == ["Khá"]
-    assert [(row[1], row[2]) for row in table(workbook[_("Members' ratings")])] == [
-        ("Lê Văn An", "Hoàn thành xuất sắc nhiệm vụ")
-    ]
+    # The members the branch rates: those in it on 31/12 and those who ended there during the year.
+    ratings = {row[1]: (row[2], row[3]) for row in table(workbook[_("Members' ratings")])}
+    assert ratings == {
+        "Lê Văn An": ("Hoàn thành xuất sắc nhiệm vụ", str(RatingState.DRAFT.label)),
+        "Trần Thị Bình": (None, _("Not yet rated")),
+        "Hồ Văn Dũng": (None, _("Not yet rated")),
+    }
     awards = table(workbook[_("Awards and discipline")])
     assert [(row[1], row[2].date(), row[6]) for row in awards] == [("Lê Văn An", D(2024, 3, 26), "12/QĐ-ĐTN")]
 
@@ -219,7 +224,7 @@ def test_fees_show_each_months_payment_and_the_years_due(client, book_world, com
 
 
 def test_the_download_is_logged_and_its_queries_do_not_grow_with_the_members(client, book_world, commune_staff):
-    branch, people = book_world
+    branch, _people = book_world
     url = reverse("reports:branch_book", args=[branch.pk])
     with CaptureQueriesContext(connection) as few:
         client.get(url, {"year": YEAR})

@@ -143,6 +143,7 @@ def test_a_user_only_reaches_their_area(world):
         ["membership", "--area", "99", "--date", "31/12/2025"],
         ["officers", "--area", "99", "--month", "2025-13"],
         ["meetings", "--area", "99", "--quarter", "2025-Q5"],
+        ["fees", "--area", "99", "--date", "2025-12-31"],
         ["ratings", "--area", "99", "--month", "2025-01"],
         ["membership", "--area", "99", "--user", "nobody"],
     ],

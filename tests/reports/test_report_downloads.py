@@ -18,6 +18,7 @@ PAGES = {
     "ratings": "?year=2024",
     "meetings": "?period=month&year=2024&month=10",
     "officers": "?year=2024&month=10",
+    "fees": "?period=quarter&year=2024&quarter=4",
 }
 
 

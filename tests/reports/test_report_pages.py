@@ -234,7 +234,7 @@ def test_breadcrumbs_follow_the_area_tree_within_the_scope(district_client):
     assert crumbs[1]["url"] == reverse("reports:ratings", kwargs={"key": "991"}) + "?year=2024"
 
 
-@pytest.mark.parametrize("kind", ["membership", "ratings", "meetings", "officers"])
+@pytest.mark.parametrize("kind", ["membership", "ratings", "meetings", "officers", "fees"])
 def test_each_page_has_downloads_print_and_a_chart(district_client, kind):
     response = district_client.get(reverse(f"reports:{kind}"))
 
@@ -288,5 +288,5 @@ def test_invalid_filters_show_errors_not_a_crash(district_client):
 def test_index_lists_the_four_reports(district_client):
     response = district_client.get(reverse("reports:index"))
     content = response.content.decode()
-    for kind in ("membership", "ratings", "meetings", "officers"):
+    for kind in ("membership", "ratings", "meetings", "officers", "fees"):
         assert reverse(f"reports:{kind}", kwargs={"key": "991"}) in content

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from reports import selectors
+from reports.fees import fees_report
 from tests.reports.scenario import build_world
 
 D = datetime.date
@@ -14,6 +15,7 @@ REPORTS = {
     "ratings": lambda area: selectors.ratings_report(area=area, year=2025, include_drafts=True),
     "meetings": lambda area: selectors.meetings_report(area=area, start=D(2025, 1, 1), end=D(2025, 12, 31)),
     "officers": lambda area: selectors.officers_report(area=area, year=2025, month=7),
+    "fees": lambda area: fees_report(area=area, start=D(2025, 1, 1), end=D(2025, 12, 31)),
 }
 
 

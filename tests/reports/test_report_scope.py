@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-KINDS = ["membership", "ratings", "meetings", "officers", "cadres"]
+KINDS = ["membership", "ratings", "meetings", "officers", "cadres", "fees", "awards"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

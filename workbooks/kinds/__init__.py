@@ -4,7 +4,7 @@ from ..models import ImportKind
 
 
 def planner_class(kind: str):
-    from . import areas, branches, members, officers, ratings, targets
+    from . import areas, branches, fees, member_ratings, members, officers, ratings, targets
 
     return {
         ImportKind.AREAS: areas.AreaPlanner,
@@ -13,4 +13,6 @@ def planner_class(kind: str):
         ImportKind.TARGETS: targets.TargetPlanner,
         ImportKind.RATINGS: ratings.RatingPlanner,
         ImportKind.OFFICERS: officers.OfficerPlanner,
+        ImportKind.MEMBER_RATINGS: member_ratings.MemberRatingPlanner,
+        ImportKind.FEES: fees.FeePlanner,
     }[kind]

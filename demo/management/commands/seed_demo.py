@@ -83,6 +83,14 @@ class Command(BaseCommand):
             )
             % summary.duty
         )
+        if summary.fees:
+            self.stdout.write(
+                _(
+                    "Fees: %(categories)d categories with their rates, %(assignments)d members placed in a "
+                    "category, %(payments)d monthly payments."
+                )
+                % summary.fees
+            )
         if summary.reform is not None:
             reform = summary.reform
             self.stdout.write(

@@ -14,13 +14,16 @@ from areas.models import Area, AreaLevel, Structure
 from areas.selectors import resolve_code
 from branches.models import Organization
 from reports import selectors, series
+from reports.awards import awards_report
 from reports.columns import Kind
 from reports.duty import cadres_report
+from reports.fees import fees_report
 from reports.labels import TITLES
+from reports.member_ratings import member_ratings_report
 from reports.serializers import report_data
 from reports.tables import report_table
 
-KINDS = ["membership", "ratings", "meetings", "officers", "cadres"]
+KINDS = ["membership", "ratings", "meetings", "officers", "cadres", "awards", "fees", "member_ratings"]
 
 
 @dataclass(frozen=True)
@@ -45,15 +48,18 @@ def usage_error(message: str) -> CommandError:
 class Command(BaseCommand):
     @property
     def help(self):
-        return _("Print or save a report: membership, ratings, meetings, officers or cadres.")
+        return _(
+            "Print or save a report: membership, ratings, meetings, officers, cadres, fees, member_ratings "
+            "(members' ratings) or awards (awards and discipline)."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=KINDS)
         period = parser.add_mutually_exclusive_group()
         period.add_argument("--year", type=int, help=_("The year (default: this year)."))
         period.add_argument("--date", help=_("The date, YYYY-MM-DD (membership report)."))
-        period.add_argument("--month", help=_("The month, YYYY-MM (meetings, officers and cadres reports)."))
-        period.add_argument("--quarter", help=_("The quarter, YYYY-Q1 … YYYY-Q4 (meetings and cadres reports)."))
+        period.add_argument("--month", help=_("The month, YYYY-MM (meetings, officers, cadres and fees reports)."))
+        period.add_argument("--quarter", help=_("The quarter, YYYY-Q1 … YYYY-Q4 (meetings, cadres and fees reports)."))
         parser.add_argument(
             "--area",
             help=_(
@@ -157,12 +163,17 @@ class Command(BaseCommand):
                 return Period(on, selectors.membership_report, {"on": on})
             if options["date"]:
                 raise usage_error(_("Only the membership report takes --date."))
-            if kind == "ratings":
+            if kind in ("ratings", "member_ratings"):
                 if options["month"] or options["quarter"]:
                     raise usage_error(_("The ratings report takes --year."))
                 arguments = {"year": year, "include_drafts": options["drafts"]}
-                return Period(selectors.period_bounds(year=year)[1], selectors.ratings_report, arguments)
-            if kind in ("meetings", "cadres"):
+                selector = selectors.ratings_report if kind == "ratings" else member_ratings_report
+                return Period(selectors.period_bounds(year=year)[1], selector, arguments)
+            if kind == "awards":
+                if options["month"] or options["quarter"]:
+                    raise usage_error(_("The awards report takes --year."))
+                return Period(selectors.period_bounds(year=year)[1], awards_report, {"year": year})
+            if kind in ("meetings", "cadres", "fees"):
                 if options["month"]:
                     year, month = _parse_month(options["month"])
                     start, end = selectors.period_bounds(year=year, month=month)
@@ -171,7 +182,7 @@ class Command(BaseCommand):
                     start, end = selectors.period_bounds(year=year, quarter=quarter)
                 else:
                     start, end = selectors.period_bounds(year=year)
-                selector = selectors.meetings_report if kind == "meetings" else cadres_report
+                selector = {"meetings": selectors.meetings_report, "cadres": cadres_report, "fees": fees_report}[kind]
                 return Period(end, selector, {"start": start, "end": end})
             if options["quarter"] or options["year"]:
                 raise usage_error(_("The officers report takes --month."))

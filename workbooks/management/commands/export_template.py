@@ -21,7 +21,7 @@ REORGANIZATION = "reorganization"
 
 class Command(BaseCommand):
     help = (
-        "Write the Excel template of a kind of workbook (areas, branches, members, targets, ratings, officers), "
+        "Write the Excel template of a kind of workbook (areas, branches, members, targets, ratings, officers, fees), "
         "or the plan of a reorganisation (reorganization --province CODE)."
     )
 
