@@ -14,12 +14,16 @@ Runs after the reform and before the member cards, which then see the membership
 import datetime
 import random
 
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Least
+
 from accounts.models import User
 from areas.models import REFORM_2025
 from book import letters
 from branches.models import Branch, BranchKind, Officer
+from meetings.models import Meeting
 from members import services as member_services
-from members.models import EndReason, Gender, Membership, MembershipStatus, Person
+from members.models import EndReason, Gender, Membership, MembershipPeriod, MembershipStatus, Person, TargetPopulation
 
 DAY = datetime.timedelta(days=1)
 YOUTH_LIMIT = 30  # the Youth Union's max_age (branches migration 0003)
@@ -64,6 +68,7 @@ def fill(*, user: User, today: datetime.date, seed: int = 2026) -> dict:
     joined = _joined_an_association(rng, today=today)
     movers = [m for m in youth if m not in over and m.status == MembershipStatus.PRESENT]
     sent, received, people = _letters(rng, movers, user=user, today=today)
+    _settle_derived_figures()
     # The memberships and people added here, for the demo's summary.
     return {
         "over_limit": len(over),
@@ -216,3 +221,38 @@ def _from_outside(rng: random.Random, *, today: datetime.date) -> int:
         card_number="",
     )
     return 1
+
+
+def _settle_derived_figures() -> None:
+    """The meetings and targets were written from the rolls before this module moved members: a
+    meeting's roll is what it was on its day, and a hamlet's target stays above its members present."""
+    held = OuterRef("held_on")
+    on_roll = (
+        MembershipPeriod.objects.filter(branch=OuterRef("branch"), valid_from__lte=held)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=held))
+        .order_by()
+        .values("branch")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    roll = Coalesce(Subquery(on_roll), 0)
+    Meeting.objects.update(members_on_roll=roll, members_present=Least(F("members_present"), roll))
+    for year in TargetPopulation.objects.values_list("year", flat=True).distinct():
+        day = datetime.date(year, 12, 31)
+        present = (
+            MembershipPeriod.objects.filter(
+                status=MembershipStatus.PRESENT,
+                branch__kind=BranchKind.RESIDENTIAL,
+                branch__area=OuterRef("hamlet"),
+                membership__organization=OuterRef("organization"),
+                valid_from__lte=day,
+            )
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+            .order_by()
+            .values("branch__area")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        TargetPopulation.objects.filter(year=year, count__lte=Coalesce(Subquery(present), 0)).update(
+            count=Subquery(present) + 1
+        )

@@ -25,7 +25,8 @@ def branch_place(branch: Branch) -> str:
     return f"{area.full_name}, {area.parent.full_name}" if area.level == AreaLevel.HAMLET else str(area)
 
 
-def meeting_log_xlsx(*, branch: Branch, year: int, meetings: Iterable[Meeting], letterhead: Letterhead) -> bytes:
+def meeting_log_table(meetings: Iterable[Meeting]) -> tuple[list[Column], list[list]]:
+    """The meeting log's columns and rows (``visit_count`` annotated), also a sheet of the branch book."""
     columns = [
         Column(gettext("No."), 6),
         Column(gettext("Date"), 12),
@@ -51,6 +52,11 @@ def meeting_log_xlsx(*, branch: Branch, year: int, meetings: Iterable[Meeting], 
         ]
         for number, meeting in enumerate(meetings, start=1)
     ]
+    return columns, rows
+
+
+def meeting_log_xlsx(*, branch: Branch, year: int, meetings: Iterable[Meeting], letterhead: Letterhead) -> bytes:
+    columns, rows = meeting_log_table(meetings)
     title = gettext("Meetings of %(branch)s in %(year)s") % {"branch": branch.name, "year": year}
     subtitle = f"{branch.organization.name} – {branch_place(branch)}"
     return document_workbook(letterhead=letterhead, title=title, subtitle=subtitle, columns=columns, rows=rows)

@@ -16,10 +16,9 @@ from openpyxl import Workbook
 from book.models import Award, TransferLetter
 from branches.models import Branch, Officer
 from core.documents import Letterhead
-from core.figures import percent
 from core.sheets import Column, workbook_bytes, write_table_sheet
 from fees.dues import month_dues
-from meetings.exports import branch_place
+from meetings.exports import branch_place, meeting_log_table
 from meetings.selectors import branch_meetings
 from members.models import EndReason, Membership, MembershipPeriod
 from ratings.member_selectors import rating_roll
@@ -133,31 +132,7 @@ def officers_table(branch: Branch, year: int) -> tuple[list[Column], list[list]]
 
 
 def meetings_table(branch: Branch, year: int) -> tuple[list[Column], list[list]]:
-    meetings = branch_meetings(branch=branch, year=year).order_by("held_on", "pk")
-    columns = [
-        Column(gettext("No."), 6),
-        Column(gettext("Date"), 12),
-        Column(gettext("Kind"), 16),
-        Column(gettext("Content"), 40),
-        Column(gettext("Members present"), 11, "#,##0"),
-        Column(gettext("On the roll"), 11, "#,##0"),
-        Column(gettext("Attendance rate"), 11, "0.00"),
-        Column(gettext("Cadre visits"), 10, "#,##0"),
-    ]
-    rows = [
-        [
-            number,
-            meeting.held_on,
-            meeting.get_kind_display(),
-            meeting.content,
-            meeting.members_present,
-            meeting.members_on_roll,
-            percent(meeting.members_present, meeting.members_on_roll),
-            meeting.visit_count,
-        ]
-        for number, meeting in enumerate(meetings, start=1)
-    ]
-    return columns, rows
+    return meeting_log_table(branch_meetings(branch=branch, year=year).order_by("held_on", "pk"))
 
 
 def rating_table(branch: Branch, year: int) -> tuple[list[Column], list[list]]:
