@@ -164,6 +164,14 @@ def congresses_due(*, area: Area, user, today: datetime.date, months: int) -> li
             head_count=_count(serving.filter(role=OfficerRole.HEAD)),
             deputy_count=_count(serving.filter(role=OfficerRole.DEPUTY)),
         )
+        .annotate(
+            vacancy_count=vacancies(
+                seats=F("committee_size"),
+                officers=F("officer_count"),
+                heads=F("head_count"),
+                deputies=F("deputy_count"),
+            )
+        )
         .order_by("end_on", "branch__area__path", "branch__code")
     )
     return [
@@ -172,12 +180,7 @@ def congresses_due(*, area: Area, user, today: datetime.date, months: int) -> li
             officers=term.officer_count,
             has_head=term.head_count > 0,
             has_deputy=term.deputy_count > 0,
-            vacancies=vacancies(
-                seats=term.committee_size,
-                officers=term.officer_count,
-                has_head=term.head_count > 0,
-                has_deputy=term.deputy_count > 0,
-            ),
+            vacancies=term.vacancy_count,
             overdue=term.end_on < today,
         )
         for term in terms

@@ -6,15 +6,26 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
 from branches.models import Branch, BranchTerm, Officer
 from core.concurrency import save_changes
 
 
-def vacancies(*, seats: int | None, officers: int, has_head: bool, has_deputy: bool) -> int:
-    """The committee's empty seats, and at least the missing head and deputy (no term: no seats known)."""
-    return max((seats or 0) - officers, int(not has_head) + int(not has_deputy))
+def vacancies(*, seats, officers, heads, deputies) -> Greatest:
+    """The committee's empty seats, and at least the missing head and deputy (no term: no seats
+    known), as an SQL expression over the term's seats and the counts of officers, heads and
+    deputies in office (expressions), so that a report adds it up over its branches in the database."""
+
+    def missing(count) -> Case:
+        return Case(When(GreaterThan(count, 0), then=Value(0)), default=Value(1))
+
+    return Greatest(
+        Coalesce(seats, Value(0)) - officers, missing(heads) + missing(deputies), output_field=IntegerField()
+    )
 
 
 def term_on(*, branch: Branch, on: datetime.date) -> BranchTerm | None:

@@ -119,6 +119,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # No JIT: the app's queries read small roll-up rows, but a correlated subquery over a
+    # province's 10.000 branches is estimated costly, and PostgreSQL spent 150 ms compiling
+    # one that then ran in 1 ms (bench/reports.py, the meetings report). Options given in
+    # DATABASE_URL come first.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) speed up reports on PostgreSQL; SQLite keeps the key columns
 # (for the roll-ups' unique constraints, members.rollups creates that plain index).

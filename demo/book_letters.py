@@ -237,7 +237,7 @@ def _settle_derived_figures() -> None:
     )
     roll = Coalesce(Subquery(on_roll), 0)
     Meeting.objects.update(members_on_roll=roll, members_present=Least(F("members_present"), roll))
-    for year in TargetPopulation.objects.values_list("year", flat=True).distinct():
+    for year in TargetPopulation.objects.order_by().values_list("year", flat=True).distinct():
         day = datetime.date(year, 12, 31)
         present = (
             MembershipPeriod.objects.filter(

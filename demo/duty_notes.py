@@ -105,7 +105,8 @@ def _set_days(branches: list[Branch], rng: random.Random, user: User) -> None:
 def _flag_meetings(branches: list[Branch], user: User) -> int:
     """Each meeting on or off its branch's regular day of that month (``log_meeting``'s rule)."""
     by_pk = {branch.pk: branch for branch in branches}
-    meetings = list(Meeting.objects.filter(branch_id__in=by_pk).only("pk", "branch_id", "held_on", "on_regular_day"))
+    # Whole rows: the history rows copy every field, and a deferred one costs a query each.
+    meetings = list(Meeting.objects.filter(branch_id__in=by_pk))
     for meeting in meetings:
         regular = by_pk[meeting.branch_id].regular_day(meeting.held_on.year, meeting.held_on.month)
         meeting.on_regular_day = None if regular is None else meeting.held_on == regular

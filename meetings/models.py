@@ -115,7 +115,16 @@ class CadreVisit(VersionedModel, ScopedModel):
 
 # --- Roll-ups: the meetings report's counts, kept by database triggers (meetings.rollups) ---
 
-MEETING_COUNTS = ("meetings", "attended", "on_roll", "visits", "visit_reports")
+MEETING_COUNTS = (
+    "meetings",
+    "attended",
+    "on_roll",
+    "visits",
+    "visit_reports",
+    "off_day",
+    "on_day",
+    "notes_discussed",
+)
 
 
 class MeetingCounts(models.Model):
@@ -129,6 +138,11 @@ class MeetingCounts(models.Model):
     on_roll = models.IntegerField(default=0)
     visits = models.IntegerField(default=0)
     visit_reports = models.IntegerField(default=0)
+    # As each meeting was flagged when logged: regular meetings held off the branch's day,
+    # meetings held on it, meetings that discussed the month's orientation note.
+    off_day = models.IntegerField(default=0)
+    on_day = models.IntegerField(default=0)
+    notes_discussed = models.IntegerField(default=0)
 
     class Meta:
         abstract = True

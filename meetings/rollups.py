@@ -1,7 +1,8 @@
 """The meetings report's roll-ups: each branch's meetings per month and per year, kept by triggers.
 
 ``MeetingMonth`` and ``MeetingYear`` hold a branch's number of meetings, members present
-and on the rolls, cadre visits and visits reported; the year also holds how many of its
+and on the rolls, cadre visits and visits reported, meetings off and on the regular day and
+meetings that discussed the month's note; the year also holds how many of its
 months had a meeting. Triggers on the meetings and the visits add to them in the
 statement that writes (core.triggers; like members.rollups, the same upsert that adds,
 so that two writers both land). A meeting counts its visits when it is written or moved;
@@ -14,7 +15,7 @@ from django.db import connection, transaction
 
 from core import triggers
 
-from .models import MEETING_COUNTS, CadreVisit, Meeting, MeetingMonth, MeetingYear
+from .models import MEETING_COUNTS, CadreVisit, Meeting, MeetingKind, MeetingMonth, MeetingYear
 
 MEETINGS = Meeting._meta.db_table
 VISITS = CadreVisit._meta.db_table
@@ -42,7 +43,10 @@ def _meeting_items(vendor: str, source: str, sign: int) -> str:
         f"SELECT m.branch_id AS key_id, {_month_of(vendor, 'm.held_on')} AS month, "
         f"{_year_of(vendor, 'm.held_on')} AS year, {sign} AS meetings, {sign} * m.members_present AS attended, "
         f"{sign} * m.members_on_roll AS on_roll, {sign} * ({visits}) AS visits, "
-        f"{sign} * ({visits} AND v.reported_on IS NOT NULL) AS visit_reports FROM {source} AS m"
+        f"{sign} * ({visits} AND v.reported_on IS NOT NULL) AS visit_reports, "
+        f"{sign} * CASE WHEN m.kind = '{MeetingKind.REGULAR}' AND NOT m.on_regular_day THEN 1 ELSE 0 END AS off_day, "
+        f"{sign} * CASE WHEN m.on_regular_day THEN 1 ELSE 0 END AS on_day, "
+        f"{sign} * CASE WHEN m.orientation_discussed THEN 1 ELSE 0 END AS notes_discussed FROM {source} AS m"
     )
 
 
@@ -50,7 +54,8 @@ def _visit_items(vendor: str, source: str, sign: int) -> str:
     return (
         f"SELECT m.branch_id AS key_id, {_month_of(vendor, 'm.held_on')} AS month, "
         f"{_year_of(vendor, 'm.held_on')} AS year, 0 AS meetings, 0 AS attended, 0 AS on_roll, "
-        f"{sign} AS visits, {sign} * CASE WHEN v.reported_on IS NULL THEN 0 ELSE 1 END AS visit_reports "
+        f"{sign} AS visits, {sign} * CASE WHEN v.reported_on IS NULL THEN 0 ELSE 1 END AS visit_reports, "
+        f"0 AS off_day, 0 AS on_day, 0 AS notes_discussed "
         f"FROM {source} AS v JOIN {MEETINGS} AS m ON m.id = v.meeting_id"
     )
 

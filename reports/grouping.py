@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, CharField, F, FilteredRelation, Q, Value, When
+from django.db.models import Case, CharField, F, FilteredRelation, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Cast, Concat, StrIndex, Substr
 
 from areas.models import Area, AreaLevel, AreaPlacement, in_force_q, structure_of_path
@@ -148,6 +148,8 @@ class Tally:
         branch_field: str = "branch_id",
     ) -> None:
         """Results grouped in SQL by branch (and ``split_by``, e.g. a reason: ``<field>_<value>``)."""
+        if not self.index.by_branch:
+            raise ValueError("A BranchIndex without by_branch places no branch's results.")
         fields = list(fields)
         for result in results:
             located = self.index.branches.get(result[branch_field])
@@ -181,11 +183,14 @@ class BranchIndex:
     with its row — one query.
 
     ``active`` (on a branch) marks the branches the report counts (e.g. not dissolved at the
-    date); the tally receives their number per row as ``branches``.
+    date); the tally receives their number per row as ``branches``. Without ``by_branch`` (a
+    report whose figures are all grouped in SQL by row) the query counts them by row instead,
+    and a province's ten thousand branches are not read one by one.
     """
 
-    def __init__(self, units: Units, organization: Organization | None, active: Q) -> None:
+    def __init__(self, units: Units, organization: Organization | None, active: Q, *, by_branch: bool = True) -> None:
         self.units = units
+        self.by_branch = by_branch
         placements = BranchPlacement.objects.filter(in_force_q(units.on), path__startswith=units.path)
         # The same, read from the branches: what the grouped queries filter by, "branch_id IN
         # (SELECT branch.id …)". Selecting the branch's own key lets PostgreSQL see the ids are
@@ -197,14 +202,23 @@ class BranchIndex:
         self.branch_ids = self.branch_ids_where(Q())
         self.branches: dict[int, tuple[str, int]] = {}
         self.active_counts: dict[tuple[str, int], int] = defaultdict(int)
-        flagged = placements.annotate(
-            counted=Case(When(_on_branch(active), then=Value(True)), default=Value(False), output_field=BooleanField())
-        ).values_list("branch_id", "branch__organization_id", "path", "counted")
-        for branch_id, org_id, path, counted in flagged.order_by():
+        counted = Case(When(_on_branch(active), then=Value(1)), default=Value(0), output_field=IntegerField())
+        if not by_branch:
+            rows = (
+                placements.order_by()
+                .values(key=row_key(units, "path", "branch_id"), org=F("branch__organization_id"))
+                .annotate(counted=Sum(counted))
+                .values_list("key", "org", "counted")
+            )
+            for key, org_id, count in rows:
+                self.active_counts[key, org_id] += count
+            return
+        flagged = placements.annotate(counted=counted).order_by()
+        fields = ("branch_id", "branch__organization_id", "path", "counted")
+        for branch_id, org_id, path, count in flagged.values_list(*fields):
             key = child_key(units, path, branch_id)
             self.branches[branch_id] = (key, org_id)
-            if counted:
-                self.active_counts[key, org_id] += 1
+            self.active_counts[key, org_id] += count
 
     def branches_where(self, condition: Q):
         """The area's branches that meet ``condition`` (on a branch)."""

@@ -7,7 +7,9 @@ organization; Python only combines those few grouped results into rows.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
+    Case,
     CharField,
     Count,
     Exists,
@@ -21,8 +23,10 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear, StrIndex, TruncMonth
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from areas.models import Area, AreaLevel, AreaPlacement, in_force_q
@@ -141,7 +145,7 @@ def membership_report(
     year_before = _year_before(on)
     organizations = _organizations(organization)
     headers = row_headers(units)
-    index = BranchIndex(units, organization, _active_on(on))
+    index = BranchIndex(units, organization, _active_on(on), by_branch=from_history)
     tally = index.tally()
 
     # The roll now and a year earlier, the year's events and the people counted once across
@@ -391,14 +395,13 @@ def meetings_report(
         ],
         fields=["met_any", "met_every_month"],
     )
-    # The roll-ups do not keep the regular day or the notes: counted from the meetings.
-    flags = results if from_history else _meeting_flags(active=active, start=start, end=end)
-    tally.add_by_branch(flags, fields=["off_day", "notes_discussed"])
+    tally.add_by_branch(results, fields=["off_day", "notes_discussed"])
     missed = branches_missed_day(
         branches=index.branches_where(_active_during(start, end)),
         start=start,
         end=end,
         today=today or timezone.localdate(),
+        from_history=from_history,
     )
     tally.add_by_branch(
         [{"branch_id": pk, "missed_day": 1} for pk in missed.values_list("pk", flat=True)], fields=["missed_day"]
@@ -494,30 +497,37 @@ _FLAG_COUNTS = {
 }
 
 
-def _meeting_flags(*, active, start: datetime.date, end: datetime.date) -> list[dict]:
-    """Per branch: its regular meetings held off its day, and its meetings that discussed the month's note."""
-    meetings = Meeting.objects.filter(branch_id__in=active, held_on__range=(start, end)).order_by()
-    return list(meetings.values("branch_id").annotate(**_FLAG_COUNTS))
-
-
 def branches_missed_day(
-    *, branches: QuerySet[Branch], start: datetime.date, end: datetime.date, today: datetime.date
+    *,
+    branches: QuerySet[Branch],
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date,
+    from_history: bool = False,
 ) -> QuerySet[Branch]:
     """Of ``branches``, those with a regular day that, in some month of [start, end] over by ``today``,
     held no meeting on that month's regular day (as the meetings were flagged when logged).
+    ``start`` is a month's first day. ``from_history`` counts the months from the meetings
+    instead of the roll-ups.
 
     A month under way is not asked about: its regular day may be yet to come.
     """
     last = min(end, today.replace(day=1) - datetime.timedelta(days=1))
     if last < start:
         return branches.none()
-    on_day = (
-        Meeting.objects.filter(branch=OuterRef("pk"), on_regular_day=True, held_on__range=(start, last))
-        .order_by()
-        .values("branch")
-        .annotate(months=Count(TruncMonth("held_on"), distinct=True))
-        .values("months")
-    )
+    if from_history:
+        on_day = (
+            Meeting.objects.filter(branch=OuterRef("pk"), on_regular_day=True, held_on__range=(start, last))
+            .values("branch")
+            .annotate(months=Count(TruncMonth("held_on"), distinct=True))
+        )
+    else:
+        on_day = (
+            MeetingMonth.objects.filter(branch=OuterRef("pk"), on_day__gt=0, month__range=(start, last))
+            .values("branch")
+            .annotate(months=Count("pk"))
+        )
+    on_day = on_day.order_by().values("months")
     return (
         branches.exclude(meeting_rule=MeetingDayRule.NONE)
         .annotate(months_on_day=Coalesce(Subquery(on_day, output_field=IntegerField()), 0))
@@ -547,11 +557,10 @@ def officers_report(
     start, end = period_bounds(year=year, month=month)
     units = units_for(area, end, units_on)
     headers = row_headers(units)
-    index = BranchIndex(units, organization, _active_during(start, end))
+    index = BranchIndex(units, organization, _active_during(start, end), by_branch=False)
     tally = index.tally()
     sources = _rates_by_source(start, end)
-    branches = _officers_by_branch(index, start, end)
-    used = _add_officer_figures(tally, branches, sources)
+    used = _add_officers(tally, index, sources, start, end)
     sources = [source for source in sources if source.key in used]
 
     def figures(counts: dict[str, int]) -> dict:
@@ -611,12 +620,6 @@ class SourceRates:
         """Each role's name and rate (None: the source pays that role nothing), for the page."""
         return [(OfficerRole(role).label, self.rates.get(role)) for role in OFFICER_FIELDS]
 
-    def applies_to(self, path: str | None) -> bool:
-        """Whether a branch at ``path`` (in the month's tree) lies in the source's area."""
-        if self.source.area_id is None:
-            return True
-        return path is not None and f"/{self.source.area.key}/" in path
-
 
 def _rates_by_source(start: datetime.date, end: datetime.date) -> list[SourceRates]:
     """The sources with a rate valid in the month, in their order (one query); if a rate
@@ -628,9 +631,17 @@ def _rates_by_source(start: datetime.date, end: datetime.date) -> list[SourceRat
     return sorted(by_source.values(), key=lambda s: (s.source.sort_order, s.source.name))
 
 
-def _officers_by_branch(index: BranchIndex, start: datetime.date, end: datetime.date) -> list[dict]:
-    """Per branch counted in the month (one query): its officers by role during the month and
-    on its last day, its path that day, and the seats of its term in force then."""
+def _add_officers(
+    tally: Tally, index: BranchIndex, sources: list[SourceRates], start: datetime.date, end: datetime.date
+) -> set[str]:
+    """Into the tally, per row and organization (one query): the officers by role during the
+    month, the branches with a head and with a deputy, the vacancies on its last day against
+    the seats of the term in force then, and the allowance due from each source to the
+    branches in its area (their path on the month's last day). Returns the keys of the sources
+    that apply to at least one of the branches.
+
+    Each branch's figures are computed in a subquery, then added up by row in the same query.
+    """
     during = Q(officers__start_on__lte=end) & (Q(officers__end_on__isnull=True) | Q(officers__end_on__gte=start))
     at_end = Q(officers__start_on__lte=end) & (Q(officers__end_on__isnull=True) | Q(officers__end_on__gte=end))
 
@@ -640,15 +651,31 @@ def _officers_by_branch(index: BranchIndex, start: datetime.date, end: datetime.
         # Distinct: the joins of the month's placement and term add no row, but a count stays exact if they did.
         return Count("officers", filter=condition, distinct=True)
 
-    return list(
+    def applies(source: SourceRates):
+        if source.source.area_id is None:
+            return Q(pk__isnull=False)
+        return GreaterThan(StrIndex("path", Value(f"/{source.source.area.key}/")), 0)
+
+    def allowance(source: SourceRates):
+        rate = {role: Value(source.rates.get(role, 0)) for role in OFFICER_FIELDS}
+        due = sum((F(name) * rate[role] for role, name in OFFICER_FIELDS.items()), Value(0))
+        return Case(When(applies(source), then=due), default=Value(0), output_field=IntegerField())
+
+    def one_if(condition) -> Case:
+        return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+    # The filter on the placements of the units' date (``branches_where``) comes before the
+    # annotations: the row key reads that same join.
+    branches = (
         index.branches_where(_active_during(start, end))
         .annotate(
             month_place=FilteredRelation("placements", condition=in_force_q(end, "placements__")),
             month_term=FilteredRelation("terms", condition=Q(terms__start_on__lte=end, terms__end_on__gte=end)),
         )
         .order_by()
-        .values("pk")
+        .values("pk", org=F("organization_id"))
         .annotate(
+            key=Max(row_key(index.units, "placements__path", "pk")),
             path=Max("month_place__path"),
             seats=Max("month_term__committee_size"),
             **{name: officers(during, role) for role, name in OFFICER_FIELDS.items()},
@@ -656,35 +683,24 @@ def _officers_by_branch(index: BranchIndex, start: datetime.date, end: datetime.
             deputies_at_end=officers(at_end, OfficerRole.DEPUTY),
             officers_at_end=officers(at_end),
         )
-    )
-
-
-def _add_officer_figures(tally: Tally, branches: list[dict], sources: list[SourceRates]) -> set[str]:
-    """Each branch's counts, vacancies and allowance per source into the tally; returns the
-    keys of the sources that apply to at least one of the branches."""
-    used: set[str] = set()
-    results = []
-    for branch in branches:
-        result = {
-            "branch_id": branch["pk"],
-            **{name: branch[name] for name in OFFICER_FIELDS.values()},
-            "headed": int(branch["heads"] > 0),
-            "deputied": int(branch["deputies"] > 0),
-            "vacancies": vacancies(
-                seats=branch["seats"],
-                officers=branch["officers_at_end"],
-                has_head=branch["heads_at_end"] > 0,
-                has_deputy=branch["deputies_at_end"] > 0,
+        .annotate(
+            headed=one_if(GreaterThan(F("heads"), 0)),
+            deputied=one_if(GreaterThan(F("deputies"), 0)),
+            vacancies=vacancies(
+                seats=F("seats"), officers=F("officers_at_end"), heads=F("heads_at_end"), deputies=F("deputies_at_end")
             ),
-        }
-        for source in sources:
-            result[f"allowance_{source.key}"] = 0
-            if source.applies_to(branch["path"]):
-                used.add(source.key)
-                result[f"allowance_{source.key}"] = sum(
-                    branch[name] * source.rates.get(role, 0) for role, name in OFFICER_FIELDS.items()
-                )
-        results.append(result)
+            **{f"allowance_{s.key}": allowance(s) for s in sources},
+            **{f"used_{s.key}": one_if(applies(s)) for s in sources},
+        )
+    )
     fields = ["heads", "deputies", "committee_members", "headed", "deputied", "vacancies"]
-    tally.add_by_branch(results, fields=fields + [f"allowance_{source.key}" for source in sources])
-    return used
+    fields += [f"allowance_{s.key}" for s in sources]
+    used = [f"used_{s.key}" for s in sources]
+    inner, params = branches.query.sql_with_params()
+    sums = ", ".join([*(f"SUM({name}) AS {name}" for name in fields), *(f"MAX({name}) AS {name}" for name in used)])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key, org, {sums} FROM ({inner}) AS b GROUP BY key, org", params)
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    tally.add(rows, fields=fields)
+    return {s.key for s in sources if any(row[f"used_{s.key}"] for row in rows)}

@@ -5,11 +5,11 @@ from django.db import migrations, models
 
 
 def install(apps, schema_editor):
-    # The triggers and a first computation from the meetings (meetings.rollups explains both).
+    # The triggers (meetings.rollups explains them). The first computation from the meetings
+    # is 0007's: today's code counts columns that 0006 and 0007 add.
     from meetings import rollups
 
     rollups.install_triggers(schema_editor)
-    rollups.rebuild()
 
 
 def remove(apps, schema_editor):
