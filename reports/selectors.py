@@ -39,7 +39,7 @@ from members.models import EndReason, TargetPopulation
 from ratings.models import BranchRating, Grade, RatingState, SchemeAssignment
 
 from . import history, rolled
-from .grouping import BranchIndex, RowHeader, Tally, Units, row_headers, row_key
+from .grouping import BranchIndex, RowHeader, Tally, Units, placed_on, row_headers, row_key
 
 
 @dataclass
@@ -382,20 +382,24 @@ def meetings_report(
     months = _months(start, end)
     # A period still under way asks for a meeting in each month already over (at least one).
     elapsed = max(1, min(months, _months(start, (today or timezone.localdate()).replace(day=1)) - 1))
-    index = BranchIndex(units, organization, _active_during(start, end))
+    index = BranchIndex(units, organization, _active_during(start, end), by_branch=from_history)
     tally = index.tally()
     active = index.branch_ids_where(_active_during(start, end))
-    results = (_meetings_from_history if from_history else _meetings_rolled)(active=active, start=start, end=end)
-    tally.add_by_branch(results, fields=["meetings", "attended", "on_roll", "visits", "visit_reports"])
-    tally.add_by_branch(
-        [
-            {"branch_id": r["branch_id"], "met_any": 1, "met_every_month": int(r["months_met"] >= elapsed)}
-            for r in results
-            if r["meetings"]
-        ],
-        fields=["met_any", "met_every_month"],
-    )
-    tally.add_by_branch(results, fields=["off_day", "notes_discussed"])
+    fields = ["meetings", "attended", "on_roll", "visits", "visit_reports", "off_day", "notes_discussed"]
+    if from_history:
+        results = _meetings_from_history(active=active, start=start, end=end)
+        tally.add_by_branch(results, fields=fields)
+        tally.add_by_branch(
+            [
+                {"branch_id": r["branch_id"], "met_any": 1, "met_every_month": int(r["months_met"] >= elapsed)}
+                for r in results
+                if r["meetings"]
+            ],
+            fields=["met_any", "met_every_month"],
+        )
+    else:
+        rows = _meetings_by_row(units=units, active=active, start=start, end=end, elapsed=elapsed)
+        tally.add(rows, fields=[*fields, "met_any", "met_every_month"])
     missed = branches_missed_day(
         branches=index.branches_where(_active_during(start, end)),
         start=start,
@@ -403,8 +407,11 @@ def meetings_report(
         today=today or timezone.localdate(),
         from_history=from_history,
     )
-    tally.add_by_branch(
-        [{"branch_id": pk, "missed_day": 1} for pk in missed.values_list("pk", flat=True)], fields=["missed_day"]
+    tally.add(
+        missed.order_by()
+        .values(key=row_key(units, "placements__path", "pk"), org=F("organization_id"))
+        .annotate(missed_day=Count("pk")),
+        fields=["missed_day"],
     )
 
     def figures(counts: dict[str, int]) -> dict:
@@ -452,15 +459,45 @@ def meetings_report(
     )
 
 
-def _meetings_rolled(*, active, start: datetime.date, end: datetime.date) -> list[dict]:
-    """Per branch: meetings, attendance, visits and months met, from the roll-ups (a whole
-    year reads one row a branch, otherwise a row a month)."""
+def _meetings_by_row(*, units: Units, active, start: datetime.date, end: datetime.date, elapsed: int) -> list[dict]:
+    """Per row and organization, from the roll-ups (a whole year reads one row a branch,
+    otherwise a row a month): meetings, attendance, visits, the day's and the note's counts,
+    and the branches that met at all and in every month elapsed. One query: each branch's
+    sums, then added up by the row its placement of the units' date gives."""
     counted = {name: Sum(name) for name in MEETING_COUNTS}
     if (start, end) == period_bounds(year=start.year):
         rows = MeetingYear.objects.filter(year=start.year, branch_id__in=active)
-        return list(rows.order_by().values("branch_id", "months_met", *MEETING_COUNTS))
-    rows = MeetingMonth.objects.filter(month__range=(start, end), branch_id__in=active).order_by()
-    return list(rows.values("branch_id").annotate(months_met=Count("pk", filter=Q(meetings__gt=0)), **counted))
+        months_met = Max("months_met")
+    else:
+        rows = MeetingMonth.objects.filter(month__range=(start, end), branch_id__in=active)
+        months_met = Count("pk", filter=Q(meetings__gt=0))
+    per_branch = (
+        rows.annotate(**placed_on(units.on))
+        .order_by()
+        .values("branch_id")
+        .annotate(
+            key=Max(row_key(units, "place__path", "branch_id")),
+            org=Max("branch__organization_id"),
+            months_met=months_met,
+            **counted,
+        )
+    )
+    met = "CASE WHEN meetings > 0 THEN 1 ELSE 0 END"
+    every_month = f"CASE WHEN meetings > 0 AND months_met >= {int(elapsed)} THEN 1 ELSE 0 END"
+    totals = {name: f"SUM({name})" for name in MEETING_COUNTS}
+    return _added_by_row(per_branch, {**totals, "met_any": f"SUM({met})", "met_every_month": f"SUM({every_month})"})
+
+
+def _added_by_row(per_branch: QuerySet, totals: dict[str, str]) -> list[dict]:
+    """The rows of ``per_branch`` (a branch each, with its row ``key`` and ``org``) added up by
+    row and organization in the same query, ``totals`` naming the SQL of each result (whole
+    numbers: PostgreSQL's sum of counts is a numeric)."""
+    inner, params = per_branch.query.sql_with_params()
+    selected = ", ".join(f"CAST({sql} AS BIGINT) AS {name}" for name, sql in totals.items())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key, org, {selected} FROM ({inner}) AS b GROUP BY key, org", params)
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _meetings_from_history(*, active, start: datetime.date, end: datetime.date) -> list[dict]:
@@ -696,11 +733,8 @@ def _add_officers(
     fields = ["heads", "deputies", "committee_members", "headed", "deputied", "vacancies"]
     fields += [f"allowance_{s.key}" for s in sources]
     used = [f"used_{s.key}" for s in sources]
-    inner, params = branches.query.sql_with_params()
-    sums = ", ".join([*(f"SUM({name}) AS {name}" for name in fields), *(f"MAX({name}) AS {name}" for name in used)])
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT key, org, {sums} FROM ({inner}) AS b GROUP BY key, org", params)
-        columns = [column[0] for column in cursor.description]
-        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    rows = _added_by_row(
+        branches, {**{name: f"SUM({name})" for name in fields}, **{name: f"MAX({name})" for name in used}}
+    )
     tally.add(rows, fields=fields)
     return {s.key for s in sources if any(row[f"used_{s.key}"] for row in rows)}

@@ -6,13 +6,14 @@ written out here as dates and percentages rounded half-up in the oracle: nothing
 back from the tables the reports read, and nothing of ``reports`` is used to compute them.
 """
 
+import dataclasses
 import datetime
 
 import pytest
 from django.db import transaction
 
 from areas.models import Area
-from branches.models import AllowanceRate, OfficerRole
+from branches.models import AllowanceRate, Officer, OfficerRole
 from reports.selectors import meetings_report, officers_report, ratings_report
 from tests import factories
 from tests.reports.scenario import (
@@ -173,3 +174,19 @@ def test_a_head_replaced_mid_month_counts_both_and_the_newer_rate_applies(world)
         assert_officer_figures(report.total, expected)
     june = total(expected_officers(world, hamlet.code, *MONTHS_2025[6], rates))
     assert june["allowance"] == june[OfficerRole.HEAD] * 250_000 + june[OfficerRole.DEPUTY] * 150_000
+
+
+def test_a_head_who_leaves_mid_month_heads_the_branch_that_month(world):
+    """A head who leaves on 10 July with no successor counts in July, where the branch is not
+    without a head; in August it is."""
+    left = next(o for o in world.officers if o.role == OfficerRole.HEAD and o.start_on == D(2025, 6, 15))
+    Officer.objects.filter(branch__code=left.branch, role=OfficerRole.HEAD, start_on=left.start_on).update(
+        end_on=D(2025, 7, 10)
+    )
+    officers = [dataclasses.replace(o, end_on=D(2025, 7, 10)) if o == left else o for o in world.officers]
+    changed = dataclasses.replace(world, officers=officers)
+    expected = {month: total(expected_officers(changed, "99", *MONTHS_2025[month])) for month in (7, 8)}
+    assert expected[8]["headless"] == expected[7]["headless"] + 1
+    for month in (7, 8):
+        report = officers_report(area=Area.objects.get(code="99"), year=2025, month=month)
+        assert_officer_figures(report.total, expected[month])
