@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -689,8 +690,8 @@ def _add_officers(
         return Count("officers", filter=condition, distinct=True)
 
     def applies(source: SourceRates):
-        if source.source.area_id is None:
-            return Q(pk__isnull=False)
+        if source.source.area_id is None:  # a source with no area pays everywhere
+            return Value(True, output_field=BooleanField())
         return GreaterThan(StrIndex("path", Value(f"/{source.source.area.key}/")), 0)
 
     def allowance(source: SourceRates):
