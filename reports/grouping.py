@@ -185,10 +185,19 @@ class BranchIndex:
     ``active`` (on a branch) marks the branches the report counts (e.g. not dissolved at the
     date); the tally receives their number per row as ``branches``. Without ``by_branch`` (a
     report whose figures are all grouped in SQL by row) the query counts them by row instead,
-    and a province's ten thousand branches are not read one by one.
+    and a province's ten thousand branches are not read one by one; without ``counted``
+    either, there is no query: the report's own grouped query counts them.
     """
 
-    def __init__(self, units: Units, organization: Organization | None, active: Q, *, by_branch: bool = True) -> None:
+    def __init__(
+        self,
+        units: Units,
+        organization: Organization | None,
+        active: Q,
+        *,
+        by_branch: bool = True,
+        counted: bool = True,
+    ) -> None:
         self.units = units
         self.by_branch = by_branch
         placements = BranchPlacement.objects.filter(in_force_q(units.on), path__startswith=units.path)
@@ -202,6 +211,8 @@ class BranchIndex:
         self.branch_ids = self.branch_ids_where(Q())
         self.branches: dict[int, tuple[str, int]] = {}
         self.active_counts: dict[tuple[str, int], int] = defaultdict(int)
+        if not (by_branch or counted):
+            return
         counted = Case(When(_on_branch(active), then=Value(1)), default=Value(0), output_field=IntegerField())
         if not by_branch:
             rows = (

@@ -121,40 +121,55 @@ def shared_people(*, units: Units, organization, reading: Reading) -> tuple[dict
     mine = "combo_id IN (SELECT combo_id FROM touched)"
     # A province holds most sets: reading every set's count (one range of the index) and
     # joining it costs less than looking each of its tens of thousands of sets up.
-    whole = units.area.level == AreaLevel.PROVINCE
-    counted = "TRUE" if whole else mine
+    counted = "TRUE" if units.area.level == AreaLevel.PROVINCE else mine
     start, end = reading.days
     sign = -1 if reading.later else 1
-    parts = []
-    if reading.month is not None:
-        parts.append(f"SELECT combo_id, people FROM {COMBO_COUNTS.month} WHERE month = %s AND {counted}")
-        params.append(reading.month)
-    if start != end:
-        parts.append(
-            f"SELECT combo_id, {sign} * people AS people FROM {COMBO_COUNTS.day} WHERE "
-            + ("day > %s AND " if start else "")
-            + f"day <= %s AND {counted}"
-        )
-        params += [start, end] if start else [end]
-    # Most sets sit in one row (a person's memberships in one hamlet): grouped by set, with
-    # its first and last row; only the sets spread over several rows are listed row by row.
     # Each placement's row computed once and numbered, so that the sets' first and last rows
     # are small integers to compare rather than texts.
+    ctes = [
+        "placed AS MATERIALIZED (SELECT branch_id, key, DENSE_RANK() OVER (ORDER BY key) AS k "
+        f"FROM ({placed_sql}) AS pl)",
+        f"held AS (SELECT b.combo_id, p.k FROM {COMBO_BRANCHES} AS b JOIN placed AS p ON p.branch_id = b.branch_id)",
+        "touched AS (SELECT combo_id, MIN(k) AS first_k, MAX(k) AS last_k FROM held GROUP BY combo_id)",
+    ]
+    checkpoint = f"SELECT combo_id, people FROM {COMBO_COUNTS.month} WHERE month = %s AND {counted}"
+    if start != end:
+        after = "day > %s AND " if start else ""
+        ctes.append(
+            f"changes AS (SELECT combo_id, {sign} * SUM(people) AS people FROM {COMBO_COUNTS.day} "
+            f"WHERE {after}day <= %s AND {counted} GROUP BY combo_id)"
+        )
+        params += [start, end] if start else [end]
+    # The checkpoint's counts with the changes of the days between, then the sets that changed
+    # and had no count at the checkpoint: no grouping of the tens of thousands of checkpoint rows.
+    if reading.month is None:
+        counts = "SELECT combo_id, people FROM changes"
+    elif start == end:
+        counts = checkpoint
+        params.append(reading.month)
+    else:
+        counts = (
+            f"SELECT m.combo_id, m.people + COALESCE(c.people, 0) AS people FROM ({checkpoint}) AS m "
+            "LEFT JOIN changes AS c ON c.combo_id = m.combo_id "
+            "UNION ALL SELECT c.combo_id, c.people FROM changes AS c WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {COMBO_COUNTS.month} AS m WHERE m.month = %s AND m.combo_id = c.combo_id)"
+        )
+        params += [reading.month, reading.month]
+    # Most sets sit in one row (a person's memberships in one hamlet): counted in their first
+    # row, and once in the total (``once``); only the sets spread over several rows are listed
+    # row by row for their other rows.
+    ctes += [
+        f"sets AS (SELECT t.combo_id, t.first_k, t.last_k, c.people FROM touched AS t "
+        f"JOIN ({counts}) AS c ON c.combo_id = t.combo_id WHERE c.people <> 0)",
+        "by_k AS (SELECT first_k AS k, people, 1 AS once FROM sets "
+        "UNION ALL SELECT s.k, s.people, 0 FROM (SELECT DISTINCT h.combo_id, h.k, c.people FROM sets AS c "
+        "JOIN held AS h ON h.combo_id = c.combo_id WHERE c.first_k <> c.last_k AND h.k <> c.first_k) AS s)",
+    ]
     sql = (
-        f"WITH placed AS MATERIALIZED (SELECT branch_id, key, DENSE_RANK() OVER (ORDER BY key) AS k "
-        f"FROM ({placed_sql}) AS pl), "
-        f"held AS (SELECT b.combo_id, p.k FROM {COMBO_BRANCHES} AS b JOIN placed AS p ON p.branch_id = b.branch_id), "
-        f"touched AS (SELECT combo_id, MIN(k) AS first_k, MAX(k) AS last_k FROM held GROUP BY combo_id), "
-        f"counts AS (SELECT combo_id, SUM(people) AS people FROM ({' UNION ALL '.join(parts)}) AS c "
-        f"GROUP BY combo_id HAVING SUM(people) <> 0), "
-        f"spread AS (SELECT DISTINCT h.combo_id, h.k FROM held AS h JOIN touched AS t ON t.combo_id = h.combo_id "
-        f"WHERE t.first_k <> t.last_k), "
-        f"by_k AS (SELECT t.first_k AS k, c.people FROM touched AS t JOIN counts AS c ON c.combo_id = t.combo_id "
-        f"WHERE t.first_k = t.last_k "
-        f"UNION ALL SELECT s.k, c.people FROM spread AS s JOIN counts AS c ON c.combo_id = s.combo_id) "
-        f"SELECT r.key, f.people FROM (SELECT k, SUM(people) AS people FROM by_k GROUP BY k) AS f "
-        f"JOIN (SELECT DISTINCT k, key FROM placed) AS r ON r.k = f.k "
-        f"UNION ALL SELECT '', COALESCE(SUM(people), 0) FROM counts{f' WHERE {mine}' if whole else ''}"
+        f"WITH {', '.join(ctes)} "
+        "SELECT r.key, f.people FROM (SELECT k, SUM(people) AS people FROM by_k GROUP BY k) AS f "
+        "JOIN (SELECT DISTINCT k, key FROM placed) AS r ON r.k = f.k "
+        "UNION ALL SELECT '', COALESCE(SUM(people), 0) FROM by_k WHERE once = 1"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -14,6 +14,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    Expression,
     F,
     FilteredRelation,
     IntegerField,
@@ -26,13 +27,25 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear, StrIndex, TruncMonth
-from django.db.models.lookups import GreaterThan
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
+from django.db.models.sql import Query
 from django.utils import timezone
 
 from areas.models import Area, AreaLevel, AreaPlacement, in_force_q
 from areas.selectors import holder_now, nearest_day
-from branches.models import AllowanceRate, Branch, FundingSource, MeetingDayRule, OfficerRole, Organization
+from branches.models import (
+    AllowanceRate,
+    Branch,
+    BranchPlacement,
+    BranchTerm,
+    FundingSource,
+    MeetingDayRule,
+    Officer,
+    OfficerRole,
+    Organization,
+)
 from branches.terms import vacancies
 from core.figures import percent
 from meetings.models import MEETING_COUNTS, CadreVisit, Meeting, MeetingKind, MeetingMonth, MeetingYear
@@ -40,7 +53,7 @@ from members.models import EndReason, TargetPopulation
 from ratings.models import BranchRating, Grade, RatingState, SchemeAssignment
 
 from . import history, rolled
-from .grouping import BranchIndex, RowHeader, Tally, Units, placed_on, row_headers, row_key
+from .grouping import BranchIndex, RowHeader, Tally, Units, row_headers, row_key
 
 
 @dataclass
@@ -383,11 +396,11 @@ def meetings_report(
     months = _months(start, end)
     # A period still under way asks for a meeting in each month already over (at least one).
     elapsed = max(1, min(months, _months(start, (today or timezone.localdate()).replace(day=1)) - 1))
-    index = BranchIndex(units, organization, _active_during(start, end), by_branch=from_history)
+    index = BranchIndex(units, organization, _active_during(start, end), by_branch=from_history, counted=False)
     tally = index.tally()
-    active = index.branch_ids_where(_active_during(start, end))
     fields = ["meetings", "attended", "on_roll", "visits", "visit_reports", "off_day", "notes_discussed"]
     if from_history:
+        active = index.branch_ids_where(_active_during(start, end))
         results = _meetings_from_history(active=active, start=start, end=end)
         tally.add_by_branch(results, fields=fields)
         tally.add_by_branch(
@@ -399,8 +412,8 @@ def meetings_report(
             fields=["met_any", "met_every_month"],
         )
     else:
-        rows = _meetings_by_row(units=units, active=active, start=start, end=end, elapsed=elapsed)
-        tally.add(rows, fields=[*fields, "met_any", "met_every_month"])
+        rows = _meetings_by_row(index=index, start=start, end=end, elapsed=elapsed)
+        tally.add(rows, fields=["branches", *fields, "met_any", "met_every_month"])
     missed = branches_missed_day(
         branches=index.branches_where(_active_during(start, end)),
         start=start,
@@ -460,43 +473,76 @@ def meetings_report(
     )
 
 
-def _meetings_by_row(*, units: Units, active, start: datetime.date, end: datetime.date, elapsed: int) -> list[dict]:
+def _meetings_by_row(*, index: BranchIndex, start: datetime.date, end: datetime.date, elapsed: int) -> list[dict]:
     """Per row and organization, from the roll-ups (a whole year reads one row a branch,
-    otherwise a row a month): meetings, attendance, visits, the day's and the note's counts,
-    and the branches that met at all and in every month elapsed. One query: each branch's
-    sums, then added up by the row its placement of the units' date gives."""
+    otherwise a row a month): the branches active in the period (the index counts none),
+    meetings, attendance, visits, the day's and the note's counts, and the branches that met
+    at all and in every month elapsed. One query: each branch's sums, joined to the branches,
+    then added up by row."""
+    active = _active_during(start, end)
     counted = {name: Sum(name) for name in MEETING_COUNTS}
     if (start, end) == period_bounds(year=start.year):
-        rows = MeetingYear.objects.filter(year=start.year, branch_id__in=active)
+        rows = MeetingYear.objects.filter(year=start.year)
         months_met = Max("months_met")
     else:
-        rows = MeetingMonth.objects.filter(month__range=(start, end), branch_id__in=active)
+        rows = MeetingMonth.objects.filter(month__range=(start, end))
         months_met = Count("pk", filter=Q(meetings__gt=0))
-    per_branch = (
-        rows.annotate(**placed_on(units.on))
+    sums = rows.filter(branch_id__in=index.branch_ids_where(active)).order_by().values("branch_id")
+    per_branch = _per_branch(index, active, {"m": (sums.annotate(months_met=months_met, **counted), True)})
+    met = GreaterThan(_column("meetings"), 0)
+    totals = {"branches": ("SUM", Value(1)), **{name: ("SUM", _column(name)) for name in MEETING_COUNTS}}
+    totals["met_any"] = ("SUM", _one_if(met))
+    totals["met_every_month"] = ("SUM", _one_if(met & GreaterThanOrEqual(_column("months_met"), elapsed)))
+    return _added_by_row(per_branch, totals)
+
+
+def _per_branch(index: BranchIndex, active: Q, joined: dict[str, tuple[QuerySet, bool]]) -> tuple[str, list]:
+    """The SQL and parameters of the index's branches that meet ``active``, a row each with its
+    row ``key`` and ``org`` and the columns of each of ``joined``: an alias, a query grouped by
+    ``branch_id`` and whether a branch it has no row for counts zero (otherwise null)."""
+    branches = (
+        index.branches_where(active)
         .order_by()
-        .values("branch_id")
-        .annotate(
-            key=Max(row_key(units, "place__path", "branch_id")),
-            org=Max("branch__organization_id"),
-            months_met=months_met,
-            **counted,
-        )
+        .values("pk", org=F("organization_id"))
+        .annotate(key=Max(row_key(index.units, "placements__path", "pk")))
     )
-    met = "CASE WHEN meetings > 0 THEN 1 ELSE 0 END"
-    every_month = f"CASE WHEN meetings > 0 AND months_met >= {int(elapsed)} THEN 1 ELSE 0 END"
-    totals = {name: f"SUM({name})" for name in MEETING_COUNTS}
-    return _added_by_row(per_branch, {**totals, "met_any": f"SUM({met})", "met_every_month": f"SUM({every_month})"})
+    sql, params = branches.query.sql_with_params()
+    columns, joins, params = ["b.key", "b.org"], [], list(params)
+    for alias, (queryset, zero) in joined.items():
+        inner, inner_params = queryset.query.sql_with_params()
+        joins.append(f"LEFT JOIN ({inner}) AS {alias} ON {alias}.branch_id = b.pk")
+        params += inner_params
+        for name in queryset.query.annotation_select:
+            columns.append(f"COALESCE({alias}.{name}, 0) AS {name}" if zero else f"{alias}.{name}")
+    return f"SELECT {', '.join(columns)} FROM ({sql}) AS b {' '.join(joins)}", params
 
 
-def _added_by_row(per_branch: QuerySet, totals: dict[str, str]) -> list[dict]:
-    """The rows of ``per_branch`` (a branch each, with its row ``key`` and ``org``) added up by
-    row and organization in the same query, ``totals`` naming the SQL of each result (whole
-    numbers: PostgreSQL's sum of counts is a numeric)."""
-    inner, params = per_branch.query.sql_with_params()
-    selected = ", ".join(f"CAST({sql} AS BIGINT) AS {name}" for name, sql in totals.items())
+def _column(name: str, output_field=None) -> RawSQL:
+    """A column of the per-branch rows that ``_added_by_row`` adds up."""
+    return RawSQL(name, [], output_field=output_field or IntegerField())
+
+
+def _one_if(condition) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _added_by_row(per_branch: tuple[str, list], totals: dict[str, tuple[str, Expression]]) -> list[dict]:
+    """The rows of the query ``per_branch`` (SQL and parameters: a branch each, with its row
+    ``key`` and ``org``) added up by row and organization in the same query: each of
+    ``totals`` an aggregate function and an expression over the rows' columns (``_column``).
+    The results are whole numbers (PostgreSQL's sum of counts is a numeric)."""
+    query = Query(Branch)
+    compiler = query.get_compiler(connection=connection)
+    selected, params = [], []
+    for name, (function, expression) in totals.items():
+        sql, sql_params = compiler.compile(expression.resolve_expression(query))
+        selected.append(f"CAST({function}({sql}) AS BIGINT) AS {name}")
+        params += sql_params
+    inner, inner_params = per_branch
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT key, org, {selected} FROM ({inner}) AS b GROUP BY key, org", params)
+        cursor.execute(
+            f"SELECT key, org, {', '.join(selected)} FROM ({inner}) AS b GROUP BY key, org", [*params, *inner_params]
+        )
         columns = [column[0] for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
@@ -595,7 +641,7 @@ def officers_report(
     start, end = period_bounds(year=year, month=month)
     units = units_for(area, end, units_on)
     headers = row_headers(units)
-    index = BranchIndex(units, organization, _active_during(start, end), by_branch=False)
+    index = BranchIndex(units, organization, _active_during(start, end), by_branch=False, counted=False)
     tally = index.tally()
     sources = _rates_by_source(start, end)
     used = _add_officers(tally, index, sources, start, end)
@@ -672,70 +718,70 @@ def _rates_by_source(start: datetime.date, end: datetime.date) -> list[SourceRat
 def _add_officers(
     tally: Tally, index: BranchIndex, sources: list[SourceRates], start: datetime.date, end: datetime.date
 ) -> set[str]:
-    """Into the tally, per row and organization (one query): the officers by role during the
-    month, the branches with a head and with a deputy, the vacancies on its last day against
-    the seats of the term in force then, and the allowance due from each source to the
-    branches in its area (their path on the month's last day). Returns the keys of the sources
-    that apply to at least one of the branches.
+    """Into the tally, per row and organization (one query): the branches active in the month
+    (the index counts none), the officers by role during the month, the branches with a head
+    and with a deputy, the vacancies on its last day against the seats of the term in force
+    then, and the allowance due from each source to the branches in its area (their path on
+    the month's last day). Returns the keys of the sources that apply to at least one of the
+    branches.
 
-    Each branch's figures are computed in a subquery, then added up by row in the same query.
+    The officers, the terms and the month's placements are each grouped by branch in a
+    subquery, joined to the branches (one row each), and added up by row in the same query.
     """
-    during = Q(officers__start_on__lte=end) & (Q(officers__end_on__isnull=True) | Q(officers__end_on__gte=start))
-    at_end = Q(officers__start_on__lte=end) & (Q(officers__end_on__isnull=True) | Q(officers__end_on__gte=end))
-
-    def officers(condition: Q, role: str | None = None) -> Count:
-        if role is not None:
-            condition &= Q(officers__role=role)
-        # Distinct: the joins of the month's placement and term add no row, but a count stays exact if they did.
-        return Count("officers", filter=condition, distinct=True)
+    active = _active_during(start, end)
+    ids = index.branch_ids_where(active)
+    at_end = Q(end_on__isnull=True) | Q(end_on__gte=end)
+    officers = (
+        Officer.objects.filter(Q(end_on__isnull=True) | Q(end_on__gte=start), start_on__lte=end, branch_id__in=ids)
+        .order_by()
+        .values("branch_id")
+        .annotate(
+            **{name: Count("pk", filter=Q(role=role)) for role, name in OFFICER_FIELDS.items()},
+            heads_at_end=Count("pk", filter=at_end & Q(role=OfficerRole.HEAD)),
+            deputies_at_end=Count("pk", filter=at_end & Q(role=OfficerRole.DEPUTY)),
+            officers_at_end=Count("pk", filter=at_end),
+        )
+    )
+    terms = BranchTerm.objects.filter(start_on__lte=end, end_on__gte=end, branch_id__in=ids)
+    places = BranchPlacement.objects.filter(in_force_q(end), branch_id__in=ids)
+    per_branch = _per_branch(
+        index,
+        active,
+        {
+            "o": (officers, True),
+            "t": (terms.order_by().values("branch_id").annotate(seats=Max("committee_size")), False),
+            "p": (places.order_by().values("branch_id").annotate(path=Max("path")), False),
+        },
+    )
 
     def applies(source: SourceRates):
         if source.source.area_id is None:  # a source with no area pays everywhere
             return Value(True, output_field=BooleanField())
-        return GreaterThan(StrIndex("path", Value(f"/{source.source.area.key}/")), 0)
+        return GreaterThan(StrIndex(_column("path", CharField()), Value(f"/{source.source.area.key}/")), 0)
 
-    def allowance(source: SourceRates):
-        rate = {role: Value(source.rates.get(role, 0)) for role in OFFICER_FIELDS}
-        due = sum((F(name) * rate[role] for role, name in OFFICER_FIELDS.items()), Value(0))
+    def allowance(source: SourceRates) -> Case:
+        rates = {role: Value(source.rates.get(role, 0)) for role in OFFICER_FIELDS}
+        due = sum((_column(name) * rates[role] for role, name in OFFICER_FIELDS.items()), Value(0))
         return Case(When(applies(source), then=due), default=Value(0), output_field=IntegerField())
 
-    def one_if(condition) -> Case:
-        return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-
-    # The filter on the placements of the units' date (``branches_where``) comes before the
-    # annotations: the row key reads that same join.
-    branches = (
-        index.branches_where(_active_during(start, end))
-        .annotate(
-            month_place=FilteredRelation("placements", condition=in_force_q(end, "placements__")),
-            month_term=FilteredRelation("terms", condition=Q(terms__start_on__lte=end, terms__end_on__gte=end)),
-        )
-        .order_by()
-        .values("pk", org=F("organization_id"))
-        .annotate(
-            key=Max(row_key(index.units, "placements__path", "pk")),
-            path=Max("month_place__path"),
-            seats=Max("month_term__committee_size"),
-            **{name: officers(during, role) for role, name in OFFICER_FIELDS.items()},
-            heads_at_end=officers(at_end, OfficerRole.HEAD),
-            deputies_at_end=officers(at_end, OfficerRole.DEPUTY),
-            officers_at_end=officers(at_end),
-        )
-        .annotate(
-            headed=one_if(GreaterThan(F("heads"), 0)),
-            deputied=one_if(GreaterThan(F("deputies"), 0)),
-            vacancies=vacancies(
-                seats=F("seats"), officers=F("officers_at_end"), heads=F("heads_at_end"), deputies=F("deputies_at_end")
+    figures = {
+        "branches": ("SUM", Value(1)),
+        **{name: ("SUM", _column(name)) for name in OFFICER_FIELDS.values()},
+        "headed": ("SUM", _one_if(GreaterThan(_column("heads"), 0))),
+        "deputied": ("SUM", _one_if(GreaterThan(_column("deputies"), 0))),
+        "vacancies": (
+            "SUM",
+            vacancies(
+                seats=_column("seats"),
+                officers=_column("officers_at_end"),
+                heads=_column("heads_at_end"),
+                deputies=_column("deputies_at_end"),
             ),
-            **{f"allowance_{s.key}": allowance(s) for s in sources},
-            **{f"used_{s.key}": one_if(applies(s)) for s in sources},
-        )
-    )
-    fields = ["heads", "deputies", "committee_members", "headed", "deputied", "vacancies"]
-    fields += [f"allowance_{s.key}" for s in sources]
-    used = [f"used_{s.key}" for s in sources]
-    rows = _added_by_row(
-        branches, {**{name: f"SUM({name})" for name in fields}, **{name: f"MAX({name})" for name in used}}
-    )
+        ),
+        **{f"allowance_{s.key}": ("SUM", allowance(s)) for s in sources},
+        **{f"used_{s.key}": ("MAX", _one_if(applies(s))) for s in sources},
+    }
+    rows = _added_by_row(per_branch, figures)
+    fields = [name for name in figures if not name.startswith("used_")]
     tally.add(rows, fields=fields)
     return {s.key for s in sources if any(row[f"used_{s.key}"] for row in rows)}

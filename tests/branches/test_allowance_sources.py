@@ -220,6 +220,23 @@ def test_a_branch_without_officers_or_term_misses_a_head_and_a_deputy(tree):
     assert total["allowance"] == 0 and total["allowance_by_source"] == {}
 
 
+def test_an_officer_who_leaves_mid_month_counts_in_the_month_and_leaves_a_seat_empty_on_its_last_day(tree):
+    branch = factories.branch(tree.hamlet_b1, "HND")
+    terms.add_term(branch=branch, start_on=D(2023, 1, 1), end_on=D(2027, 12, 31), committee_size=3)
+    for number, (role, end_on) in enumerate([(HEAD, None), (DEPUTY, D(2025, 7, 15))]):
+        person = factories.person(f"Cán Bộ Hội {number}")
+        services.create_officer(branch=branch, person=person, role=role, start_on=D(2023, 1, 1), end_on=end_on)
+    hnd = factories.organization("HND")
+
+    july = officers_report(area=tree.district_b, year=2025, month=7, organization=hnd).total
+    # In office during July: the head and the deputy; on 31/7 the head alone holds one of
+    # the 3 seats: 2 empty, the deputy's among them.
+    assert (july["heads"], july["deputies"], july["branches_without_deputy"]) == (1, 1, 0)
+    assert july["vacancies"] == 3 - 1
+    august = officers_report(area=tree.district_b, year=2025, month=8, organization=hnd).total
+    assert (august["deputies"], august["branches_without_deputy"], august["vacancies"]) == (0, 1, 2)
+
+
 # --- The page and the downloads -----------------------------------------------------------
 
 
