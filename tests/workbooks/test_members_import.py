@@ -80,6 +80,25 @@ def test_a_person_is_matched_by_cccd_then_by_name_and_birth_in_the_commune(world
     assert nameless.full_name == "vo thi em" or nameless.full_name == "Võ Thị Em"
 
 
+@pytest.mark.parametrize("lives_in", ["hamlet_b1", None])
+def test_a_person_known_by_a_membership_in_the_commune_is_matched_by_name_wherever_they_live(
+    world, tmp_path, lives_in
+):
+    """The residence says another commune (or nothing): the membership in the commune still
+    makes the person the one the row means; a namesake of another commune is not."""
+    residence = getattr(world, lives_in) if lives_in else None
+    member_here = factories.person("Đặng Văn Phúc", 1994, residence=residence)
+    factories.membership(world.hnd_a1, person=member_here)
+    factories.membership(world.doan_b1, person=factories.person("Đặng Văn Phúc", 1994))  # commune B
+    data = roster([member("Đặng Văn Phúc", 1994, world.doan_a2.code)])  # hamlet a2, same commune
+    code, output = run_import(tmp_path, "members", data, user=world.admin)
+    assert code == 0, output
+    assert Person.objects.count() == 2
+    assert sorted(member_here.memberships.values_list("branch__code", flat=True)) == sorted(
+        [world.hnd_a1.code, world.doan_a2.code]
+    )
+
+
 def test_the_same_cccd_in_two_organizations_is_one_person(world, tmp_path):
     data = roster(
         [

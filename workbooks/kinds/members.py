@@ -86,9 +86,12 @@ class MemberPlanner(Planner):
         cccds = {row.values["cccd"] for row in rows if "cccd" in row.values}
         people = PersonIndex(self.user, cccds=cccds)
         people.add_names(
-            row.values["full_name"]
-            for row in rows
-            if "full_name" in row.values and row.values.get("cccd") not in people.by_cccd
+            (
+                row.values["full_name"]
+                for row in rows
+                if "full_name" in row.values and row.values.get("cccd") not in people.by_cccd
+            ),
+            communes={commune_path(branch.area) for branch in branches.values()},
         )
         known_ids = {p.pk for p in people.by_cccd.values()} | {p.pk for ps in people.by_name.values() for p in ps}
         # Open memberships as plain tuples; full objects are read only for those that change.

@@ -30,9 +30,12 @@ class OfficerPlanner(Planner):
         branches = self.visible_branches(row.values["branch_code"] for row in rows if "branch_code" in row.values)
         people = PersonIndex(self.user, cccds={row.values["cccd"] for row in rows if "cccd" in row.values})
         people.add_names(
-            row.values["full_name"]
-            for row in rows
-            if "full_name" in row.values and row.values.get("cccd") not in people.by_cccd
+            (
+                row.values["full_name"]
+                for row in rows
+                if "full_name" in row.values and row.values.get("cccd") not in people.by_cccd
+            ),
+            communes={commune_path(branch.area) for branch in branches.values()},
         )
         held = defaultdict(list)  # branch id -> officers (existing, then the new ones)
         for queryset in where_in(Officer.objects.all(), "branch_id", [branch.pk for branch in branches.values()]):

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import functools
+import operator
 from collections import defaultdict
 
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+
+from areas.models import Area
 from core.vietnamese import fold as _fold
 from members.models import Membership, Person
 
@@ -34,12 +39,24 @@ class PersonIndex:
         self.by_name: dict[str, list[Person]] = defaultdict(list)
         self.paths: dict[int, set[str]] = defaultdict(set)
 
-    def add_names(self, names) -> None:
-        """Look up by name the rows a CCCD did not settle."""
-        user = self.user
+    def add_names(self, names, *, communes) -> None:
+        """Look up by name the rows a CCCD did not settle: the people of that name who live
+        or have a membership in one of ``communes`` (their paths), the rows' communes."""
+        communes = set(communes)
+        if not communes:  # no row names a branch of the user's area: no one to look for
+            return
         names = {fold(name) for name in names}
         by_pk = {person.pk: person for person in self.by_cccd.values()}
-        for queryset in where_in(Person.objects.visible_to(user), "name_key", names):
+        namesakes = Person.objects.visible_to(self.user)
+        if connection.vendor == "postgresql":
+            # A province holds hundreds of people of each common name: only those of the rows'
+            # communes are read (and read again by the confirmation's check). One array each;
+            # on SQLite, whose queries take 999 parameters, the names' chunks use them all.
+            within = functools.reduce(operator.or_, (Q(path__startswith=path) for path in communes))
+            areas = list(Area.objects.filter(within).values_list("pk", flat=True))
+            member_there = Membership.objects.filter(person_id=OuterRef("pk"), branch__area_id__any_of=areas)
+            namesakes = namesakes.filter(Q(residence_id__any_of=areas) | Exists(member_there))
+        for queryset in where_in(namesakes, "name_key", names):
             for person in bulk.rows(queryset):
                 # One instance per person, whichever way it was found.
                 self.by_name[person.name_key].append(by_pk.setdefault(person.pk, person))
