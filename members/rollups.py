@@ -42,6 +42,7 @@ other's roll-up rows in opposite orders. A month added to the calendar
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -183,16 +184,35 @@ def _admitted(people: str, periods: str, sign: int) -> str:
     )
 
 
-def _period_items(source: str, sign: int) -> str:
+def _looked_up(periods: str, day: str, count: str, sign: int) -> str:
+    """What each of a few periods holds of a day read by key from its membership or person
+    (``day``, a scalar subquery over ``p``): one index probe a period, whatever the size of
+    the tables. Joined, PostgreSQL hashed every introduced membership and every admitted
+    person of the database for each import's periods (0,43 s of a statement's 0,48 for 20.000)."""
+    return (
+        f"SELECT key_id, start_day, CAST(NULL AS date) AS end_day, {_zeros(but={count: str(sign)})} FROM "
+        f"(SELECT p.branch_id AS key_id, {day} AS start_day, p.valid_from, p.valid_to FROM {periods} AS p) AS x "
+        f"WHERE start_day >= x.valid_from AND (x.valid_to IS NULL OR start_day < x.valid_to)"
+    )
+
+
+def _period_items(source: str, sign: int, *, few: bool = False) -> str:
     """A period is in its status (and ``sole``) over [valid_from, valid_to), and holds the
-    Party introduction or admission of its membership that falls within it."""
+    Party introduction or admission of its membership that falls within it. ``few``: the
+    periods a write changed (a trigger's), each looking its membership and person up; the
+    whole table (a rebuild) is joined to them instead."""
     one = f"{sign} * CASE WHEN status = '{{}}' THEN 1 ELSE 0 END"
     counts = {status: one.format(status) for status in ("present", "away", "stopped")}
     counts["sole"] = f"{sign} * CASE WHEN shares_person THEN 0 ELSE 1 END"
+    if few:
+        introduced = f"(SELECT m.introduced_to_party_on FROM {MEMBERSHIPS} AS m WHERE m.id = p.membership_id)"
+        admitted = f"(SELECT h.party_joined_on FROM {PEOPLE} AS h WHERE h.id = p.person_id)"
+        held = [_looked_up(source, introduced, "introduced", sign), _looked_up(source, admitted, "admitted", sign)]
+    else:
+        held = [_introduced(MEMBERSHIPS, source, sign), _admitted(PEOPLE, source, sign)]
     return (
         f"SELECT branch_id AS key_id, valid_from AS start_day, valid_to AS end_day, {_zeros(but=counts)} "
-        f"FROM {source} AS src UNION ALL {_introduced(MEMBERSHIPS, source, sign)} "
-        f"UNION ALL {_admitted(PEOPLE, source, sign)}"
+        f"FROM {source} AS src UNION ALL {' UNION ALL '.join(held)}"
     )
 
 
@@ -324,7 +344,7 @@ SHARED_PEOPLE = f"SELECT person_id FROM {PERIODS} WHERE shares_person"
 # (a person counts only through their periods: new people have none, and people with
 # periods cannot be deleted).
 SOURCES = {
-    PERIODS: (_period_items, ("INSERT", "UPDATE", "DELETE")),
+    PERIODS: (functools.partial(_period_items, few=True), ("INSERT", "UPDATE", "DELETE")),
     MEMBERSHIPS: (_membership_changes, ("INSERT", "UPDATE", "DELETE")),
     PEOPLE: (_person_changes, ("UPDATE",)),
 }
