@@ -20,8 +20,24 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, F, FilteredRelation, IntegerField, Q, Sum, Value, When
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Expression,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat, StrIndex, Substr
+from django.db.models.sql import Query
 
 from areas.models import Area, AreaLevel, AreaPlacement, in_force_q, structure_of_path
 from branches.models import Branch, BranchPlacement, Organization
@@ -213,7 +229,7 @@ class BranchIndex:
         self.active_counts: dict[tuple[str, int], int] = defaultdict(int)
         if not (by_branch or counted):
             return
-        counted = Case(When(_on_branch(active), then=Value(1)), default=Value(0), output_field=IntegerField())
+        counted = one_if(_on_branch(active))
         if not by_branch:
             rows = (
                 placements.order_by()
@@ -239,6 +255,48 @@ class BranchIndex:
         """Their ids, as a subquery."""
         return self.branches_where(condition).values("pk")
 
+    def added_by_row(
+        self, active: Q, joined: dict[str, tuple[QuerySet, bool]], totals: dict[str, tuple[str, Expression]]
+    ) -> list[dict]:
+        """Per row and organization (one query): the branches that meet ``active`` (as
+        ``branches``) and ``totals`` over them.
+
+        Each branch is a row with its report row ``key`` and ``org`` and the columns of each of
+        ``joined`` (an alias: a query grouped by ``branch_id``, and whether a branch it has no
+        row for counts zero rather than null); each of ``totals`` is an aggregate function and
+        an expression over those columns (``column``). The results are whole numbers
+        (PostgreSQL's sum of counts is a numeric).
+        """
+        branches = (
+            self.branches_where(active)
+            .order_by()
+            .values("pk", org=F("organization_id"))
+            .annotate(key=Max(row_key(self.units, "placements__path", "pk")))
+        )
+        inner, inner_params = branches.query.sql_with_params()
+        columns, joins, inner_params = ["b.key", "b.org"], [], list(inner_params)
+        for alias, (queryset, zero) in joined.items():
+            sql, sql_params = queryset.query.sql_with_params()
+            joins.append(f"LEFT JOIN ({sql}) AS {alias} ON {alias}.branch_id = b.pk")
+            inner_params += sql_params
+            for name in queryset.query.annotation_select:
+                columns.append(f"COALESCE({alias}.{name}, 0) AS {name}" if zero else f"{alias}.{name}")
+        query = Query(Branch)
+        compiler = query.get_compiler(connection=connection)
+        selected, params = ["CAST(COUNT(*) AS BIGINT) AS branches"], []
+        for name, (function, expression) in totals.items():
+            sql, sql_params = compiler.compile(expression.resolve_expression(query))
+            selected.append(f"CAST({function}({sql}) AS BIGINT) AS {name}")
+            params += sql_params
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT key, org, {', '.join(selected)} FROM (SELECT {', '.join(columns)} "
+                f"FROM ({inner}) AS b {' '.join(joins)}) AS per_branch GROUP BY key, org",
+                [*params, *inner_params],
+            )
+            names = [description[0] for description in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     def tally(self) -> Tally:
         tally = Tally(self)
         for (key, org_id), count in self.active_counts.items():
@@ -253,3 +311,12 @@ def _on_branch(condition: Q) -> Q:
         for child in condition.children
     ]
     return Q(*children, _connector=condition.connector, _negated=condition.negated)
+
+
+def column(name: str, output_field=None) -> RawSQL:
+    """A column of the per-branch rows that ``BranchIndex.added_by_row`` adds up."""
+    return RawSQL(name, [], output_field=output_field or IntegerField())
+
+
+def one_if(condition) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())

@@ -7,14 +7,12 @@ organization; Python only combines those few grouped results into rows.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     Count,
     Exists,
-    Expression,
     F,
     FilteredRelation,
     IntegerField,
@@ -27,10 +25,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear, StrIndex, TruncMonth
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
-from django.db.models.sql import Query
 from django.utils import timezone
 
 from areas.models import Area, AreaLevel, AreaPlacement, in_force_q
@@ -53,7 +49,7 @@ from members.models import EndReason, TargetPopulation
 from ratings.models import BranchRating, Grade, RatingState, SchemeAssignment
 
 from . import history, rolled
-from .grouping import BranchIndex, RowHeader, Tally, Units, row_headers, row_key
+from .grouping import BranchIndex, RowHeader, Tally, Units, column, one_if, row_headers, row_key
 
 
 @dataclass
@@ -488,63 +484,11 @@ def _meetings_by_row(*, index: BranchIndex, start: datetime.date, end: datetime.
         rows = MeetingMonth.objects.filter(month__range=(start, end))
         months_met = Count("pk", filter=Q(meetings__gt=0))
     sums = rows.filter(branch_id__in=index.branch_ids_where(active)).order_by().values("branch_id")
-    per_branch = _per_branch(index, active, {"m": (sums.annotate(months_met=months_met, **counted), True)})
-    met = GreaterThan(_column("meetings"), 0)
-    totals = {"branches": ("SUM", Value(1)), **{name: ("SUM", _column(name)) for name in MEETING_COUNTS}}
-    totals["met_any"] = ("SUM", _one_if(met))
-    totals["met_every_month"] = ("SUM", _one_if(met & GreaterThanOrEqual(_column("months_met"), elapsed)))
-    return _added_by_row(per_branch, totals)
-
-
-def _per_branch(index: BranchIndex, active: Q, joined: dict[str, tuple[QuerySet, bool]]) -> tuple[str, list]:
-    """The SQL and parameters of the index's branches that meet ``active``, a row each with its
-    row ``key`` and ``org`` and the columns of each of ``joined``: an alias, a query grouped by
-    ``branch_id`` and whether a branch it has no row for counts zero (otherwise null)."""
-    branches = (
-        index.branches_where(active)
-        .order_by()
-        .values("pk", org=F("organization_id"))
-        .annotate(key=Max(row_key(index.units, "placements__path", "pk")))
-    )
-    sql, params = branches.query.sql_with_params()
-    columns, joins, params = ["b.key", "b.org"], [], list(params)
-    for alias, (queryset, zero) in joined.items():
-        inner, inner_params = queryset.query.sql_with_params()
-        joins.append(f"LEFT JOIN ({inner}) AS {alias} ON {alias}.branch_id = b.pk")
-        params += inner_params
-        for name in queryset.query.annotation_select:
-            columns.append(f"COALESCE({alias}.{name}, 0) AS {name}" if zero else f"{alias}.{name}")
-    return f"SELECT {', '.join(columns)} FROM ({sql}) AS b {' '.join(joins)}", params
-
-
-def _column(name: str, output_field=None) -> RawSQL:
-    """A column of the per-branch rows that ``_added_by_row`` adds up."""
-    return RawSQL(name, [], output_field=output_field or IntegerField())
-
-
-def _one_if(condition) -> Case:
-    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-
-
-def _added_by_row(per_branch: tuple[str, list], totals: dict[str, tuple[str, Expression]]) -> list[dict]:
-    """The rows of the query ``per_branch`` (SQL and parameters: a branch each, with its row
-    ``key`` and ``org``) added up by row and organization in the same query: each of
-    ``totals`` an aggregate function and an expression over the rows' columns (``_column``).
-    The results are whole numbers (PostgreSQL's sum of counts is a numeric)."""
-    query = Query(Branch)
-    compiler = query.get_compiler(connection=connection)
-    selected, params = [], []
-    for name, (function, expression) in totals.items():
-        sql, sql_params = compiler.compile(expression.resolve_expression(query))
-        selected.append(f"CAST({function}({sql}) AS BIGINT) AS {name}")
-        params += sql_params
-    inner, inner_params = per_branch
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT key, org, {', '.join(selected)} FROM ({inner}) AS b GROUP BY key, org", [*params, *inner_params]
-        )
-        columns = [column[0] for column in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    met = GreaterThan(column("meetings"), 0)
+    totals = {name: ("SUM", column(name)) for name in MEETING_COUNTS}
+    totals["met_any"] = ("SUM", one_if(met))
+    totals["met_every_month"] = ("SUM", one_if(met & GreaterThanOrEqual(column("months_met"), elapsed)))
+    return index.added_by_row(active, {"m": (sums.annotate(months_met=months_met, **counted), True)}, totals)
 
 
 def _meetings_from_history(*, active, start: datetime.date, end: datetime.date) -> list[dict]:
@@ -744,44 +688,39 @@ def _add_officers(
     )
     terms = BranchTerm.objects.filter(start_on__lte=end, end_on__gte=end, branch_id__in=ids)
     places = BranchPlacement.objects.filter(in_force_q(end), branch_id__in=ids)
-    per_branch = _per_branch(
-        index,
-        active,
-        {
-            "o": (officers, True),
-            "t": (terms.order_by().values("branch_id").annotate(seats=Max("committee_size")), False),
-            "p": (places.order_by().values("branch_id").annotate(path=Max("path")), False),
-        },
-    )
+    joined = {
+        "o": (officers, True),
+        "t": (terms.order_by().values("branch_id").annotate(seats=Max("committee_size")), False),
+        "p": (places.order_by().values("branch_id").annotate(path=Max("path")), False),
+    }
 
     def applies(source: SourceRates):
         if source.source.area_id is None:  # a source with no area pays everywhere
             return Value(True, output_field=BooleanField())
-        return GreaterThan(StrIndex(_column("path", CharField()), Value(f"/{source.source.area.key}/")), 0)
+        return GreaterThan(StrIndex(column("path", CharField()), Value(f"/{source.source.area.key}/")), 0)
 
     def allowance(source: SourceRates) -> Case:
         rates = {role: Value(source.rates.get(role, 0)) for role in OFFICER_FIELDS}
-        due = sum((_column(name) * rates[role] for role, name in OFFICER_FIELDS.items()), Value(0))
+        due = sum((column(name) * rates[role] for role, name in OFFICER_FIELDS.items()), Value(0))
         return Case(When(applies(source), then=due), default=Value(0), output_field=IntegerField())
 
     figures = {
-        "branches": ("SUM", Value(1)),
-        **{name: ("SUM", _column(name)) for name in OFFICER_FIELDS.values()},
-        "headed": ("SUM", _one_if(GreaterThan(_column("heads"), 0))),
-        "deputied": ("SUM", _one_if(GreaterThan(_column("deputies"), 0))),
+        **{name: ("SUM", column(name)) for name in OFFICER_FIELDS.values()},
+        "headed": ("SUM", one_if(GreaterThan(column("heads"), 0))),
+        "deputied": ("SUM", one_if(GreaterThan(column("deputies"), 0))),
         "vacancies": (
             "SUM",
             vacancies(
-                seats=_column("seats"),
-                officers=_column("officers_at_end"),
-                heads=_column("heads_at_end"),
-                deputies=_column("deputies_at_end"),
+                seats=column("seats"),
+                officers=column("officers_at_end"),
+                heads=column("heads_at_end"),
+                deputies=column("deputies_at_end"),
             ),
         ),
         **{f"allowance_{s.key}": ("SUM", allowance(s)) for s in sources},
-        **{f"used_{s.key}": ("MAX", _one_if(applies(s))) for s in sources},
+        **{f"used_{s.key}": ("MAX", one_if(applies(s))) for s in sources},
     }
-    rows = _added_by_row(per_branch, figures)
-    fields = [name for name in figures if not name.startswith("used_")]
+    rows = index.added_by_row(active, joined, figures)
+    fields = ["branches", *(name for name in figures if not name.startswith("used_"))]
     tally.add(rows, fields=fields)
     return {s.key for s in sources if any(row[f"used_{s.key}"] for row in rows)}
