@@ -420,10 +420,15 @@ class RollupComboBranch(models.Model):
     combo = models.ForeignKey(
         RollupCombo, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    branch = models.ForeignKey("branches.Branch", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["combo", "branch"], name="rollup_combo_branch_unique")]
+        # A report reads an area's sets from its branches: the index alone answers (no table
+        # reads), so a commune's few hundred sets are not found by scanning every set.
+        indexes = [models.Index(fields=["branch", "combo"], name="rollup_combo_branch_by_branch")]
 
     def __str__(self) -> str:
         return f"{self.combo_id}: {self.branch_id}"

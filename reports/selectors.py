@@ -165,21 +165,23 @@ def membership_report(
         tally=tally, index=index, units=units, organization=organization, on=on, year_before=year_before
     )
 
-    for targets in _targets(units, organization, on.year):
-        if area.level == AreaLevel.HAMLET:
-            # Rows of a hamlet are its branches: the only branch of an organization takes the
-            # organization's target for the hamlet; of several (hamlets merged, their branches
-            # not yet), the target is the hamlet's and counts in the total alone.
-            for org_id, target in targets.values_list("organization_id").annotate(target=Sum("count")):
+    targets = _targets(units, organization, on.year)
+    if area.level == AreaLevel.HAMLET:
+        # Rows of a hamlet are its branches: the only branch of an organization takes the
+        # organization's target for the hamlet; of several (hamlets merged, their branches
+        # not yet), the target is the hamlet's and counts in the total alone.
+        for placed in targets:
+            for org_id, target in placed.values_list("organization_id").annotate(target=Sum("count")):
                 rows = [h.key for h in headers if h.branch is not None and h.branch.organization_id == org_id]
                 tally.by_row[rows[0] if len(rows) == 1 else HAMLET_TARGET][org_id]["target"] += target
-        else:
-            tally.add(
-                targets.values(org=F("organization_id"))
-                .annotate(key=row_key(units, "place_path", None), target=Sum("count"))
-                .values("key", "org", "target"),
-                fields=["target"],
-            )
+    else:
+        by_row = [
+            placed.values(org=F("organization_id"))
+            .annotate(key=row_key(units, "place_path", None), target=Sum("count"))
+            .values("key", "org", "target")
+            for placed in targets
+        ]
+        tally.add(by_row[0].union(*by_row[1:], all=True), fields=["target"])
 
     def figures(counts: dict[str, int]) -> dict:
         # Every membership has one of the three statuses: their sum is the roll.
@@ -242,7 +244,8 @@ def _targets(units: Units, organization: Organization | None, year: int) -> tupl
 
     A hamlet merged into another by then has no place that day: its targets count where its
     successor sits (``Area.successor_path``), so a report after a mid-year merge, or recast in
-    today's units, keeps the population of every hamlet. Two queries.
+    today's units, keeps the population of every hamlet. Two querysets, which a report above
+    the hamlets reads in one query (their union).
     """
     targets = TargetPopulation.objects.filter(_org_filter(organization, "organization_id"), year=year).order_by()
     placed = (
@@ -253,9 +256,10 @@ def _targets(units: Units, organization: Organization | None, year: int) -> tupl
         .annotate(place_path=F("place__path"))
     )
     holder = AreaPlacement.objects.filter(in_force_q(units.on), area__path=OuterRef("hamlet__successor_path"))
+    # From the few hamlets that ended (a subquery), not from every target of the year.
+    ended_hamlets = Area.objects.filter(valid_to__lte=units.on).exclude(successor_path="").values("pk")
     ended = (
-        targets.filter(hamlet__valid_to__lte=units.on)
-        .exclude(hamlet__successor_path="")
+        targets.filter(hamlet__in=ended_hamlets)
         .annotate(place_path=Subquery(holder.values("path")[:1]))
         .filter(place_path__startswith=units.path)
     )
