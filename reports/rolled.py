@@ -1,9 +1,9 @@
 """Reading the membership roll-ups (``members.rollups``) into a report's rows.
 
 Each day's counts are its nearest checkpoint plus or minus the changes of the days
-between; both are grouped in SQL by the report's row and organization, over the branch
-placements of the units' date, so a province's report reads its branches' roll-ups in two
-grouped queries and Python receives a few dozen rows. People in several branches at once
+between, added up in SQL by day, row and organization over the branch placements of the
+units' date, so a province's report reads its branches' roll-ups in one grouped query and
+Python receives a few dozen rows. People in several branches at once
 take one more query (``shared_people``). ``reports.history`` counts the same from the periods.
 """
 
@@ -11,58 +11,70 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import F, Q, Sum
+from django.db.models import F
 
 from areas.models import AreaLevel, in_force_q
 from branches.models import BranchPlacement
 from members.models import ROLLUP_COUNTS, EndReason, MembershipStatus, RollupDay, RollupMonth
 from members.rollups import COMBO_BRANCHES, COMBO_COUNTS, Reading, readings
 
-from .grouping import BranchIndex, Tally, Units, placed_on, row_key
+from .grouping import BranchIndex, Tally, Units, row_key
+
+DAYS, MONTHS = RollupDay._meta.db_table, RollupMonth._meta.db_table
 
 
-def _grouped(queryset, units: Units, organization):
-    queryset = queryset.annotate(**placed_on(units.on)).filter(place__path__startswith=units.path)
+def _placed(units: Units, organization, **columns) -> tuple[str, list]:
+    """The SQL of the branches placed in the area on the units' date (of one organization, or
+    all), each with its row ``key`` and ``columns``, and its parameters."""
+    placements = BranchPlacement.objects.filter(in_force_q(units.on), path__startswith=units.path)
     if organization is not None:
-        queryset = queryset.filter(branch__organization_id=organization.pk)
-    return queryset.order_by().values(key=row_key(units, "place__path", "branch_id"), org=F("branch__organization_id"))
+        placements = placements.filter(branch__organization_id=organization.pk)
+    placed = placements.order_by().values("branch_id", key=row_key(units, "path", "branch_id"), **columns)
+    sql, params = placed.query.sql_with_params()
+    return sql, list(params)
 
 
 def rolled_counts(*, units: Units, organization, plan: dict[datetime.date, Reading]) -> dict:
     """For each day of ``plan``, its counts by (row key, organization id); absent keys count
-    zero (two queries)."""
-    counts = {day: defaultdict(lambda: dict.fromkeys(ROLLUP_COUNTS, 0)) for day in plan}
-    months = {r.month for r in plan.values() if r.month is not None}
-    if months:
-        checkpoints = _grouped(RollupMonth.objects.filter(month__in=months), units, organization)
-        for row in checkpoints.annotate(when=F("month"), **{name: Sum(name) for name in ROLLUP_COUNTS}):
-            for day, reading in plan.items():
-                if reading.month == row["when"]:
-                    bucket = counts[day][row["key"], row["org"]]
-                    for name in ROLLUP_COUNTS:
-                        bucket[name] += row[name]
-    windows = {}
-    for index, (day, reading) in enumerate(plan.items()):
+    zero (one query).
+
+    Each day is its checkpoint plus, or minus, the changes of the days between: the rows of
+    both, each marked with the day it serves (and the changes with their sign), are added up
+    in SQL by day, row and organization.
+    """
+    days = list(plan)
+    # Each part reads the area's branches only: a commune probes the index for its hundred
+    # branches instead of reading every branch's checkpoint of the month; a province holds
+    # most branches, and reading the whole month costs less than probing for each.
+    mine = "TRUE" if units.area.level == AreaLevel.PROVINCE else "branch_id IN (SELECT branch_id FROM placed)"
+    parts, params = [], []
+    for index, reading in enumerate(plan.values()):
+        if reading.month is not None:
+            parts.append(
+                f"SELECT {index} AS d, branch_id, {', '.join(ROLLUP_COUNTS)} FROM {MONTHS} WHERE month = %s AND {mine}"
+            )
+            params.append(reading.month)
         start, end = reading.days
         if start != end:
-            windows[index, day] = (Q(day__gt=start) if start else Q()) & Q(day__lte=end)
-    if windows:
-        either = Q()
-        for window in windows.values():
-            either |= window
-        changes = _grouped(RollupDay.objects.filter(either), units, organization).annotate(
-            **{
-                f"{name}_{index}": Sum(name, filter=window)
-                for (index, _day), window in windows.items()
-                for name in ROLLUP_COUNTS
-            }
+            sign = -1 if reading.later else 1
+            signed = ", ".join(f"{sign} * {name} AS {name}" for name in ROLLUP_COUNTS)
+            after = "day > %s AND " if start else ""
+            parts.append(f"SELECT {index} AS d, branch_id, {signed} FROM {DAYS} WHERE {after}day <= %s AND {mine}")
+            params += [start, end] if start else [end]
+    counts = {day: defaultdict(lambda: dict.fromkeys(ROLLUP_COUNTS, 0)) for day in days}
+    if not parts:
+        return counts
+    placed_sql, placed_params = _placed(units, organization, org=F("branch__organization_id"))
+    sums = ", ".join(f"SUM(c.{name})" for name in ROLLUP_COUNTS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH placed AS MATERIALIZED ({placed_sql}) SELECT c.d, p.key, p.org, {sums} "
+            f"FROM ({' UNION ALL '.join(parts)}) AS c JOIN placed AS p ON p.branch_id = c.branch_id "
+            "GROUP BY c.d, p.key, p.org",
+            [*placed_params, *params],
         )
-        for row in changes:
-            for index, day in windows:
-                sign = -1 if plan[day].later else 1
-                bucket = counts[day][row["key"], row["org"]]
-                for name in ROLLUP_COUNTS:
-                    bucket[name] += sign * (row[f"{name}_{index}"] or 0)
+        for index, key, org, *values in cursor.fetchall():
+            counts[days[index]][key, org] = dict(zip(ROLLUP_COUNTS, values, strict=True))
     return counts
 
 
@@ -77,7 +89,7 @@ def add_counts(
 ) -> tuple[dict[str, int], int]:
     """Add the roll of ``on`` and a year earlier and the year's events to ``tally`` (each event
     count the difference of two days' cumulative counts); return the people who are members
-    of several branches at once, by row and in all. Four queries."""
+    of several branches at once, by row and in all. Three queries."""
     before_year = on.replace(month=1, day=1) - datetime.timedelta(days=1)
     plan = dict(zip([on, year_before, before_year], readings([on, year_before, before_year]), strict=True))
     rolled = rolled_counts(units=units, organization=organization, plan=plan)
@@ -109,13 +121,7 @@ def shared_people(*, units: Units, organization, reading: Reading) -> tuple[dict
     Each such set of branches counts its people in every row where one of its branches sits
     on the units' date, and once in the total when any does.
     """
-    placements = BranchPlacement.objects.filter(in_force_q(units.on), path__startswith=units.path)
-    if organization is not None:
-        placements = placements.filter(branch__organization_id=organization.pk)
-    placed_sql, params = (
-        placements.order_by().values("branch_id", key=row_key(units, "path", "branch_id")).query.sql_with_params()
-    )
-    params = list(params)
+    placed_sql, params = _placed(units, organization)
     # The sets that hold a branch of the area (through the branch index, so a commune reads
     # its own), then their people on the day: the checkpoint, plus or minus the days between.
     mine = "combo_id IN (SELECT combo_id FROM touched)"
