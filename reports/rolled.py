@@ -3,8 +3,8 @@
 Each day's counts are its nearest checkpoint plus or minus the changes of the days
 between, added up in SQL by day, row and organization over the branch placements of the
 units' date, so a province's report reads its branches' roll-ups in one grouped query and
-Python receives a few dozen rows. People in several branches at once
-take one more query (``shared_people``). ``reports.history`` counts the same from the periods.
+Python receives a few dozen rows. People in several branches at once take one more query
+(``shared_people``). ``reports.history`` counts the same from the periods.
 """
 
 import datetime
