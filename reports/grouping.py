@@ -216,6 +216,8 @@ class BranchIndex:
     ) -> None:
         self.units = units
         self.by_branch = by_branch
+        # 1 for a placement whose branch the report counts: a column for the report's own query.
+        self.counted = one_if(_on_branch(active))
         placements = BranchPlacement.objects.filter(in_force_q(units.on), path__startswith=units.path)
         # The same, read from the branches: what the grouped queries filter by, "branch_id IN
         # (SELECT branch.id …)". Selecting the branch's own key lets PostgreSQL see the ids are
@@ -229,18 +231,17 @@ class BranchIndex:
         self.active_counts: dict[tuple[str, int], int] = defaultdict(int)
         if not (by_branch or counted):
             return
-        counted = one_if(_on_branch(active))
         if not by_branch:
             rows = (
                 placements.order_by()
                 .values(key=row_key(units, "path", "branch_id"), org=F("branch__organization_id"))
-                .annotate(counted=Sum(counted))
+                .annotate(counted=Sum(self.counted))
                 .values_list("key", "org", "counted")
             )
             for key, org_id, count in rows:
                 self.active_counts[key, org_id] += count
             return
-        flagged = placements.annotate(counted=counted).order_by()
+        flagged = placements.annotate(counted=self.counted).order_by()
         fields = ("branch_id", "branch__organization_id", "path", "counted")
         for branch_id, org_id, path, count in flagged.values_list(*fields):
             key = child_key(units, path, branch_id)

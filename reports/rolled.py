@@ -34,48 +34,53 @@ def _placed(units: Units, organization, **columns) -> tuple[str, list]:
     return sql, list(params)
 
 
-def rolled_counts(*, units: Units, organization, plan: dict[datetime.date, Reading]) -> dict:
-    """For each day of ``plan``, its counts by (row key, organization id); absent keys count
-    zero (one query).
+def rolled_counts(*, index: BranchIndex, organization, plan: dict[datetime.date, Reading]) -> tuple[dict, dict]:
+    """For each day of ``plan``, its counts by (row key, organization id), absent keys counting
+    zero; and the branches the index counts, by (row key, organization id). One query.
 
     Each day is its checkpoint plus, or minus, the changes of the days between: the rows of
     both, each marked with the day it serves (and the changes with their sign), are added up
-    in SQL by day, row and organization.
+    in SQL by day, row and organization; the area's placements, read once for the join, are
+    counted in the same pass.
     """
+    units = index.units
     days = list(plan)
     # Each part reads the area's branches only: a commune probes the index for its hundred
     # branches instead of reading every branch's checkpoint of the month; a province holds
     # most branches, and reading the whole month costs less than probing for each.
     mine = "TRUE" if units.area.level == AreaLevel.PROVINCE else "branch_id IN (SELECT branch_id FROM placed)"
     parts, params = [], []
-    for index, reading in enumerate(plan.values()):
+    for serves, reading in enumerate(plan.values()):
         if reading.month is not None:
-            parts.append(
-                f"SELECT {index} AS d, branch_id, {', '.join(ROLLUP_COUNTS)} FROM {MONTHS} WHERE month = %s AND {mine}"
-            )
+            columns = ", ".join(ROLLUP_COUNTS)
+            parts.append(f"SELECT {serves} AS d, branch_id, {columns} FROM {MONTHS} WHERE month = %s AND {mine}")
             params.append(reading.month)
         start, end = reading.days
         if start != end:
             sign = -1 if reading.later else 1
             signed = ", ".join(f"{sign} * {name} AS {name}" for name in ROLLUP_COUNTS)
             after = "day > %s AND " if start else ""
-            parts.append(f"SELECT {index} AS d, branch_id, {signed} FROM {DAYS} WHERE {after}day <= %s AND {mine}")
+            parts.append(f"SELECT {serves} AS d, branch_id, {signed} FROM {DAYS} WHERE {after}day <= %s AND {mine}")
             params += [start, end] if start else [end]
     counts = {day: defaultdict(lambda: dict.fromkeys(ROLLUP_COUNTS, 0)) for day in days}
-    if not parts:
-        return counts
-    placed_sql, placed_params = _placed(units, organization, org=F("branch__organization_id"))
+    branches = {}
+    placed_sql, placed_params = _placed(units, organization, org=F("branch__organization_id"), counted=index.counted)
     sums = ", ".join(f"SUM(c.{name})" for name in ROLLUP_COUNTS)
+    zeros = ", 0" * (len(ROLLUP_COUNTS) - 1)
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH placed AS MATERIALIZED ({placed_sql}) SELECT c.d, p.key, p.org, {sums} "
             f"FROM ({' UNION ALL '.join(parts)}) AS c JOIN placed AS p ON p.branch_id = c.branch_id "
-            "GROUP BY c.d, p.key, p.org",
+            f"GROUP BY c.d, p.key, p.org UNION ALL SELECT -1, key, org, SUM(counted){zeros} FROM placed "
+            "GROUP BY key, org",
             [*placed_params, *params],
         )
-        for index, key, org, *values in cursor.fetchall():
-            counts[days[index]][key, org] = dict(zip(ROLLUP_COUNTS, values, strict=True))
-    return counts
+        for serves, key, org, *values in cursor.fetchall():
+            if serves < 0:
+                branches[key, org] = values[0]
+            else:
+                counts[days[serves]][key, org] = dict(zip(ROLLUP_COUNTS, values, strict=True))
+    return counts, branches
 
 
 def add_counts(
@@ -87,12 +92,13 @@ def add_counts(
     on: datetime.date,
     year_before: datetime.date,
 ) -> tuple[dict[str, int], int]:
-    """Add the roll of ``on`` and a year earlier and the year's events to ``tally`` (each event
-    count the difference of two days' cumulative counts); return the people who are members
-    of several branches at once, by row and in all. Three queries."""
+    """Add the roll of ``on`` and a year earlier, the year's events (each the difference of
+    two days' cumulative counts) and the branches ``index`` counts to ``tally``; return the
+    people who are members of several branches at once, by row and in all. Three queries."""
     before_year = on.replace(month=1, day=1) - datetime.timedelta(days=1)
     plan = dict(zip([on, year_before, before_year], readings([on, year_before, before_year]), strict=True))
-    rolled = rolled_counts(units=units, organization=organization, plan=plan)
+    rolled, branches = rolled_counts(index=index, organization=organization, plan=plan)
+    tally.add(({"key": key, "org": org, "branches": n} for (key, org), n in branches.items()), fields=["branches"])
     now, then, earlier = rolled[on], rolled[year_before], rolled[before_year]
     yearly = ["joined", *(f"ended_{reason}" for reason in EndReason.values), "introduced", "admitted"]
     tally.add(

@@ -155,7 +155,8 @@ def membership_report(
     year_before = _year_before(on)
     organizations = _organizations(organization)
     headers = row_headers(units)
-    index = BranchIndex(units, organization, _active_on(on), by_branch=from_history)
+    # From the roll-ups, the branches are counted in the query that reads them.
+    index = BranchIndex(units, organization, _active_on(on), by_branch=from_history, counted=False)
     tally = index.tally()
 
     # The roll now and a year earlier, the year's events and the people counted once across
