@@ -171,18 +171,18 @@ def membership_report(
         # Rows of a hamlet are its branches: the only branch of an organization takes the
         # organization's target for the hamlet; of several (hamlets merged, their branches
         # not yet), the target is the hamlet's and counts in the total alone.
-        for placed in targets:
-            for org_id, target in placed.values_list("organization_id").annotate(target=Sum("count")):
+        for half in targets:
+            for org_id, target in half.values_list("organization_id").annotate(target=Sum("count")):
                 rows = [h.key for h in headers if h.branch is not None and h.branch.organization_id == org_id]
                 tally.by_row[rows[0] if len(rows) == 1 else HAMLET_TARGET][org_id]["target"] += target
     else:
-        by_row = [
-            placed.values(org=F("organization_id"))
+        placed, ended = (
+            half.values(org=F("organization_id"))
             .annotate(key=row_key(units, "place_path", None), target=Sum("count"))
             .values("key", "org", "target")
-            for placed in targets
-        ]
-        tally.add(by_row[0].union(*by_row[1:], all=True), fields=["target"])
+            for half in targets
+        )
+        tally.add(placed.union(ended, all=True), fields=["target"])
 
     def figures(counts: dict[str, int]) -> dict:
         # Every membership has one of the three statuses: their sum is the roll.
